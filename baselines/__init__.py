@@ -1,0 +1,1 @@
+"""RLHF-style baselines (built by a later issue)."""

@@ -1,0 +1,35 @@
+"""The ``hcbench`` command: one subcommand per job, each a Hydra app over conf/.
+
+    hcbench pretrain model=tiny trainer.steps=200
+    hcbench generate model=small inputs=[a.wav,b.wav] strength=0.5 n=4 out=DIR
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+SUBCOMMANDS = {
+    "pretrain": ("hcbench.commands.pretrain", "train a base UNet on the corpus and write a model card"),
+    "generate": ("hcbench.commands.generate", "sample, or merge input songs by DDIM inversion + SLERP"),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(_usage())
+        raise SystemExit(0 if argv else 2)
+    name, rest = argv[0], argv[1:]
+    if name not in SUBCOMMANDS:
+        print(f"hcbench: unknown subcommand {name!r}\n\n{_usage()}", file=sys.stderr)
+        raise SystemExit(2)
+    module = importlib.import_module(SUBCOMMANDS[name][0])
+    sys.argv = [f"hcbench {name}", *rest]  # Hydra parses overrides, -m and --cfg from sys.argv
+    module.main()
+
+
+def _usage() -> str:
+    lines = ["usage: hcbench SUBCOMMAND [hydra overrides...]", "", "subcommands:"]
+    lines += [f"  {name:<10} {help_text}" for name, (_, help_text) in SUBCOMMANDS.items()]
+    lines += ["", "Each subcommand takes Hydra overrides (key=value, group=option, -m for sweeps, --cfg job to print)."]
+    return "\n".join(lines)

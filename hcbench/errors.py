@@ -1,0 +1,27 @@
+"""Errors a user can fix, and the guard that shows them as one line instead of a traceback."""
+from __future__ import annotations
+
+import functools
+import sys
+
+
+class HCBenchError(Exception):
+    """Bad input, config or files: the message names the problem and the fix."""
+
+
+def report_user_errors(job):
+    """Wrap a command's job: an HCBenchError prints 'error: ...' and exits 1."""
+
+    @functools.wraps(job)
+    def guarded(*args, **kwargs):
+        try:
+            return job(*args, **kwargs)
+        except HCBenchError as error:
+            print(f"error: {error}", file=sys.stderr)
+            raise SystemExit(1) from None
+
+    return guarded
+
+
+class ConfigError(HCBenchError, ValueError):
+    """A config value out of its allowed range; the message names the key."""

@@ -1,0 +1,157 @@
+"""Pretraining of the base UNet on corpus spectrograms: resumable, checkpointed, logged."""
+from __future__ import annotations
+
+import copy
+import csv
+import os
+import time
+from dataclasses import dataclass
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import torch
+from diffusers.optimization import get_cosine_schedule_with_warmup
+from diffusers.training_utils import EMAModel
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from hcbench.audio.mel import images_to_tensor
+from hcbench.errors import ConfigError
+from hcbench.models.diffusion_loss import weighted_diffusion_loss
+from hcbench.models.generator import Generator
+
+
+@dataclass
+class TrainerConfig:
+    """How the base model is pretrained."""
+
+    steps: int = 2000  # optimiser steps in total (a resumed run continues to this)
+    batch_size: int = 32  # spectrograms per step
+    warmup_steps: int = 100  # linear learning-rate warm-up before the cosine decay
+    ema_decay: float = 0.999  # weights shipped are this EMA; it smooths the last steps' noise
+    grad_clip: float = 1.0  # max gradient norm; keeps early steps from blowing up
+    checkpoint_every: int = 200  # steps between resumable checkpoints
+    seed: int = 0  # seeds batch order and diffusion noise
+    optimizer: Callable | None = None  # parameters -> optimiser (Hydra partial); AdamW(lr=3e-4) if None
+
+    def __post_init__(self):
+        for name in ("steps", "batch_size", "checkpoint_every"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"trainer.{name} must be positive, got {getattr(self, name)}")
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise ConfigError(f"trainer.ema_decay must lie in [0, 1), got {self.ema_decay}")
+
+
+@dataclass
+class TrainState:
+    """Everything a resumed run needs to continue as if never stopped."""
+
+    unet: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    lr_schedule: object
+    ema: EMAModel
+    rng: torch.Generator
+    step: int = 0
+    losses: list[float] | None = None
+    seconds: float = 0.0
+
+
+def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_dir: Path) -> dict:
+    """Train ``generator.unet`` in place on uint8 spectrograms; returns summary metrics."""
+    out_dir = Path(out_dir)
+    data = images_to_tensor(images)
+    state = _init_state(generator, cfg)
+    _maybe_resume(state, out_dir / "checkpoints" / "last.pt")
+    with _progress() as progress:
+        task = progress.add_task("pretrain", total=cfg.steps, completed=state.step, loss=float("nan"))
+        while state.step < cfg.steps:
+            started = time.perf_counter()
+            loss = _train_step(state, generator, data, cfg)
+            state.seconds += time.perf_counter() - started
+            progress.update(task, advance=1, loss=loss)
+            if state.step % cfg.checkpoint_every == 0 or state.step == cfg.steps:
+                _save_checkpoint(state, out_dir / "checkpoints" / "last.pt")
+    state.ema.copy_to(generator.unet.parameters())
+    _write_losses(state.losses, out_dir)
+    return {"steps": state.step, "final_loss": _tail_mean(state.losses), "train_seconds": state.seconds}
+
+
+def _init_state(generator: Generator, cfg: TrainerConfig) -> TrainState:
+    unet = generator.unet.train()
+    optimizer = (cfg.optimizer or adamw())(unet.parameters())
+    schedule = get_cosine_schedule_with_warmup(optimizer, cfg.warmup_steps, cfg.steps)
+    ema = EMAModel(copy.deepcopy(unet).parameters(), decay=cfg.ema_decay, use_ema_warmup=True, power=0.75)
+    return TrainState(unet, optimizer, schedule, ema, torch.Generator().manual_seed(cfg.seed), losses=[])
+
+
+def _train_step(state: TrainState, generator: Generator, data: torch.Tensor, cfg: TrainerConfig) -> float:
+    index = torch.randint(0, data.shape[0], (cfg.batch_size,), generator=state.rng)
+    batch = data[index].to(generator.device)
+    loss = weighted_diffusion_loss(state.unet, generator.scheduler, batch, generator=state.rng)
+    state.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(state.unet.parameters(), cfg.grad_clip)
+    state.optimizer.step()
+    state.lr_schedule.step()
+    state.ema.step(state.unet.parameters())
+    state.step += 1
+    state.losses.append(float(loss))
+    return float(loss)
+
+
+def _save_checkpoint(state: TrainState, path: Path) -> None:
+    """Write to a temporary file, then rename: a kill mid-write keeps the previous checkpoint."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "unet": state.unet.state_dict(),
+        "optimizer": state.optimizer.state_dict(),
+        "lr_schedule": state.lr_schedule.state_dict(),
+        "ema": state.ema.state_dict(),
+        "rng": state.rng.get_state(),
+        "step": state.step,
+        "losses": state.losses,
+        "seconds": state.seconds,
+    }
+    tmp = path.with_suffix(".tmp")
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+
+
+def _maybe_resume(state: TrainState, path: Path) -> None:
+    if not path.exists():
+        return
+    payload = torch.load(path, map_location="cpu", weights_only=False)
+    state.unet.load_state_dict(payload["unet"])
+    state.optimizer.load_state_dict(payload["optimizer"])
+    state.lr_schedule.load_state_dict(payload["lr_schedule"])
+    state.ema.load_state_dict(payload["ema"])
+    state.rng.set_state(payload["rng"])
+    state.step, state.losses, state.seconds = payload["step"], payload["losses"], payload["seconds"]
+
+
+def _write_losses(losses: list[float], out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / "losses.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["step", "loss"])
+        writer.writerows((i + 1, f"{loss:.6f}") for i, loss in enumerate(losses))
+    from hcbench.report.plots import plot_loss_curve
+
+    plot_loss_curve(losses, out_dir / "loss_curve.png")
+
+
+def _tail_mean(losses: list[float], window: int = 100) -> float:
+    return float(np.mean(losses[-window:])) if losses else float("nan")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TextColumn("loss {task.fields[loss]:.4f}"), TimeElapsedColumn(), TimeRemainingColumn(),
+    )
+
+
+def adamw(lr: float = 3e-4, weight_decay: float = 0.0):
+    """Default optimiser factory, for callers without Hydra's ``_partial_``."""
+    return partial(torch.optim.AdamW, lr=lr, weight_decay=weight_decay)

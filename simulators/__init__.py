@@ -1,0 +1,1 @@
+"""Synthetic raters (built by a later issue)."""
