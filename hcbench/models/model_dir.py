@@ -56,7 +56,7 @@ def save_generator(generator: Generator, path: str | Path) -> Path:
     index = {
         "_class_name": "AudioDiffusionPipeline",
         "_diffusers_version": diffusers.__version__,
-        "mel": ["audio_diffusion", "Mel"],
+        "mel": ["diffusers", "Mel"],
         "scheduler": ["diffusers", type(generator.scheduler).__name__],
         "unet": ["diffusers", "UNet2DModel"],
         "vqvae": [None, None],

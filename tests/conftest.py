@@ -1,0 +1,42 @@
+"""Shared fixtures: small deterministic signals and a tiny random generator."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from omegaconf import OmegaConf
+
+from hcbench.paths import conf_dir
+
+
+def tone_sequence(seconds: float, sample_rate: int, seed: int = 0) -> np.ndarray:
+    """A few decaying harmonic notes: music-like, with onsets and a spectrum."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    audio = np.zeros_like(t)
+    note_len = 0.25
+    for start in np.arange(0, seconds, note_len):
+        freq = 220 * 2 ** (rng.integers(0, 12) / 12)
+        mask = (t >= start) & (t < start + note_len)
+        local = t[mask] - start
+        audio[mask] += sum(np.sin(2 * np.pi * freq * k * local) / k for k in (1, 2, 3)) * np.exp(-6 * local)
+    return (0.3 * audio / np.abs(audio).max()).astype(np.float32)
+
+
+@pytest.fixture
+def tiny_model_cfg():
+    return OmegaConf.load(conf_dir() / "model" / "tiny.yaml")
+
+
+@pytest.fixture
+def tiny_generator(tiny_model_cfg):
+    from hcbench.models.factory import untrained_generator
+
+    generator = untrained_generator(tiny_model_cfg, seed=0)
+    generator.steps = 10
+    return generator.eval_mode()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_threads():
+    torch.set_num_threads(2)
