@@ -99,7 +99,7 @@ def render_piece(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # music21 warns freely about old encodings; failures still raise
         score = parse(ref)
-        labels = describe(score, ref)  # before edits strip metadata-bearing elements
+        labels = describe(score, ref)
         score = prepare(score, program, bpm, max_seconds)
         tonic, mode = analyse_key(score)
         audio = to_mono(render(score, soundfont), sample_rate)
@@ -155,6 +155,7 @@ def prepare(score, program: int, bpm: float, max_seconds: float):
     score = _expand_repeats(score)
     for part in score.parts:
         _truncate(part, limit)
+        _unshare_signatures(part)
         gm = instrument.Instrument()
         gm.midiProgram = program
         part.insert(0, gm)
@@ -261,10 +262,11 @@ class _Renderer:
             self.pool.terminate()
             self.pool.join()
 
-    def map(self, refs: list[ScoreRef]) -> list:
+    def map(self, refs: list[ScoreRef]) -> Iterator:
+        """Results in order as they finish, so the progress bar moves piece by piece."""
         if self.pool is not None:
-            return self.pool.map(_render_in_worker, refs, chunksize=1)
-        return [_safe_render(ref, self.soundfont, self.job) for ref in refs]
+            return self.pool.imap(_render_in_worker, refs, chunksize=1)
+        return (_safe_render(ref, self.soundfont, self.job) for ref in refs)
 
 
 _WORKER: dict = {}
@@ -287,12 +289,16 @@ def _safe_render(ref: ScoreRef, soundfont: bytes, job: dict):
 
 def _expand_repeats(score):
     """Write out repeats so truncation counts what is heard; strip them where they are malformed."""
-    from music21 import bar, repeat
-
     try:
         return score.expandRepeats()
     except Exception:  # badly formed repeats: play the written notes once
-        pass
+        return _strip_repeats(score)
+
+
+def _strip_repeats(score):
+    """Remove repeat signs in place, so MIDI export plays the written notes once."""
+    from music21 import bar, repeat
+
     for mark in list(score.recurse().getElementsByClass((bar.Repeat, repeat.RepeatExpression))):
         site = mark.activeSite
         if getattr(site, "leftBarline", None) is mark:
@@ -302,6 +308,21 @@ def _expand_repeats(score):
         else:
             site.remove(mark)
     return score
+
+
+def _unshare_signatures(part) -> None:
+    """Give each measure its own signature objects: music21's ABC reader reuses one TimeSignature
+    in several measures (e.g. alternating 6/8 and 3/8), which its own MIDI export then rejects."""
+    import copy
+
+    from music21 import key, meter, stream
+
+    seen: set[int] = set()
+    for measure in part.getElementsByClass(stream.Measure):
+        for sig in list(measure.getElementsByClass((meter.TimeSignature, key.KeySignature))):
+            if id(sig) in seen:
+                measure.replace(sig, copy.deepcopy(sig))
+            seen.add(id(sig))
 
 
 def _truncate(part, limit: float) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ from diffusers.training_utils import EMAModel
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from hcbench.audio.mel import images_to_tensor
-from hcbench.errors import ConfigError
+from hcbench.errors import ConfigError, HCBenchError
 from hcbench.models.diffusion_loss import weighted_diffusion_loss
 from hcbench.models.generator import Generator
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,7 +65,8 @@ def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_d
     out_dir = Path(out_dir)
     data = images_to_tensor(images)
     state = _init_state(generator, cfg)
-    _maybe_resume(state, out_dir / "checkpoints" / "last.pt")
+    if _maybe_resume(state, out_dir / "checkpoints" / "last.pt"):
+        log.info("resumed from step %d in %s", state.step, out_dir)
     with _progress() as progress:
         task = progress.add_task("pretrain", total=cfg.steps, completed=state.step, loss=float("nan"))
         while state.step < cfg.steps:
@@ -72,6 +76,7 @@ def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_d
             progress.update(task, advance=1, loss=loss)
             if state.step % cfg.checkpoint_every == 0 or state.step == cfg.steps:
                 _save_checkpoint(state, out_dir / "checkpoints" / "last.pt")
+                log.info("step %d/%d loss %.4f (%.0f s)", state.step, cfg.steps, _tail_mean(state.losses), state.seconds)
     state.ema.copy_to(generator.unet.parameters())
     _write_losses(state.losses, out_dir)
     return {"steps": state.step, "final_loss": _tail_mean(state.losses), "train_seconds": state.seconds}
@@ -118,16 +123,23 @@ def _save_checkpoint(state: TrainState, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _maybe_resume(state: TrainState, path: Path) -> None:
+def _maybe_resume(state: TrainState, path: Path) -> bool:
     if not path.exists():
-        return
-    payload = torch.load(path, map_location="cpu", weights_only=False)
-    state.unet.load_state_dict(payload["unet"])
+        return False
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=False)
+        state.unet.load_state_dict(payload["unet"])
+    except Exception as error:  # unreadable file, or a run of another architecture in this folder
+        raise HCBenchError(
+            f"cannot resume from {path}: {type(error).__name__}: {str(error)[:200]}; "
+            "delete that file to start over, or choose another out_dir"
+        ) from error
     state.optimizer.load_state_dict(payload["optimizer"])
     state.lr_schedule.load_state_dict(payload["lr_schedule"])
     state.ema.load_state_dict(payload["ema"])
     state.rng.set_state(payload["rng"])
     state.step, state.losses, state.seconds = payload["step"], payload["losses"], payload["seconds"]
+    return True
 
 
 def _write_losses(losses: list[float], out_dir: Path) -> None:

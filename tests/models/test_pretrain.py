@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from hcbench.errors import ConfigError
+from hcbench.errors import ConfigError, HCBenchError
 from hcbench.models import pretrain as pretrain_module
 from hcbench.models.factory import untrained_generator
 from hcbench.models.pretrain import TrainerConfig, pretrain
@@ -59,3 +59,10 @@ def test_bad_trainer_values_name_the_field():
         TrainerConfig(steps=0)
     with pytest.raises(ConfigError, match="trainer.ema_decay"):
         TrainerConfig(ema_decay=1.0)
+
+
+def test_corrupt_checkpoint_says_how_to_start_over(tmp_path, tiny_model_cfg):
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / "last.pt").write_bytes(b"half a checkpoint")
+    with pytest.raises(HCBenchError, match="delete that file to start over"):
+        pretrain(untrained_generator(tiny_model_cfg, seed=0), _striped_images(), _config(), tmp_path)
