@@ -7,8 +7,9 @@ from pathlib import Path
 
 import hydra
 from hydra.utils import instantiate
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 from rich.console import Console
+from rich.markdown import Markdown
 
 from hcbench.corpus import build_corpus
 from hcbench.models.evaluation import frechet_evidence
@@ -54,17 +55,22 @@ def _evaluate(cfg, generator, train_images, heldout_images, model_dir: Path) -> 
 def _finish_card(cfg, generator, facts: dict, out_dir: Path, model_dir: Path) -> None:
     shutil.copy(out_dir / "loss_curve.png", model_dir / "loss_curve.png")
     facts.update(
-        name=cfg.model.name, mel=OmegaConf.to_container(cfg.model.mel), seed=cfg.seed, device=cfg.device,
+        name=cfg.model.name, mel=_describe_mel(cfg.model.mel), seed=cfg.seed, device=cfg.device,
         parameters=sum(p.numel() for p in generator.unet.parameters()), batch_size=cfg.trainer.batch_size,
         command="hcbench pretrain " + " ".join(sys.argv[1:]),
     )
     card = write_model_card(model_dir / "MODEL_CARD.md", facts)
-    Console().print(card.read_text())
+    Console().print(Markdown(card.read_text()))
     if cfg.install_preset:
         target = PRESETS_DIR / cfg.model.name
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(model_dir, target)
         Console().print(f"[green]installed preset {cfg.model.name} -> {target}")
+
+
+def _describe_mel(mel) -> str:
+    return (f"{mel.y_res} mel bands x {mel.x_res} frames, {mel.sample_rate} Hz, n_fft {mel.n_fft}, "
+            f"hop {mel.hop_length}, top_db {mel.top_db} (~{mel.x_res * mel.hop_length / mel.sample_rate:.2f} s)")
 
 
 def _describe_corpus(corpus) -> str:

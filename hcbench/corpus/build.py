@@ -50,7 +50,9 @@ def resolve_source(cfg: CorpusConfig) -> tuple[CorpusConfig, Path | None]:
     if soundfont is not None:
         return cfg, soundfont
     if cfg.fallback == "error":
-        raise FileNotFoundError(f"corpus.source=scores needs a General MIDI SoundFont and none was found; {HOW_TO_GET_ONE}")
+        raise FileNotFoundError(
+            f"corpus.source=scores needs a General MIDI SoundFont and none was found; {HOW_TO_GET_ONE}"
+        )
     log.warning("no SoundFont found, so building the synth corpus instead (%s)", HOW_TO_GET_ONE)
     return dataclasses.replace(cfg, source="synth"), None
 
@@ -71,7 +73,8 @@ def content_key(cfg: CorpusConfig, soundfont: Path | None) -> dict[str, Any]:
         from hcbench.corpus.folder import folder_files
 
         folder = Path(cfg.path).expanduser().resolve()
-        files = [[p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns] for p in folder_files(folder)]
+        files = [[p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns]
+                 for p in folder_files(folder)]
         key.update(path=str(folder), min_seconds=cfg.min_seconds, files=files)
     return key
 
@@ -144,7 +147,9 @@ def _write_pieces(cfg: CorpusConfig, soundfont: Path | None, folder: Path, progr
     return written
 
 
-def _write_manifest(folder: Path, cfg: CorpusConfig, soundfont: Path | None, pieces: list[dict], seconds: float) -> None:
+def _write_manifest(
+    folder: Path, cfg: CorpusConfig, soundfont: Path | None, pieces: list[dict], seconds: float
+) -> None:
     collections: dict[str, int] = {}
     for piece in pieces:
         collections[piece["collection"]] = collections.get(piece["collection"], 0) + 1

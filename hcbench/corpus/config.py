@@ -106,7 +106,9 @@ class CorpusConfig:
         for name in ("max_seconds", "synth_seconds"):
             _positive(name, getattr(self, name))
         if self.min_seconds < 0 or self.min_seconds > self.max_seconds:
-            raise ValueError(f"corpus.min_seconds must be in [0, max_seconds={self.max_seconds}], got {self.min_seconds}")
+            raise ValueError(
+                f"corpus.min_seconds must be in [0, max_seconds={self.max_seconds}], got {self.min_seconds}"
+            )
         if not 0 <= self.heldout_fraction < 1:
             raise ValueError(f"corpus.heldout_fraction must be in [0, 1), got {self.heldout_fraction}")
         if not 0 <= self.drums_probability <= 1:

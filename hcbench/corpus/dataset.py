@@ -116,13 +116,13 @@ class Corpus:
                     images.append(audio_to_image(audio, mel))
                     piece.append(i), clip.append(c), start.append(s / mel.sample_rate)
         if not images:
-            raise AudioError(self.root, f"gives no clip of {mel.slice_seconds:.2f} s", "build a corpus of longer pieces")
+            raise AudioError(self.root, f"gives no clip of {mel.slice_seconds:.2f} s", "build longer pieces")
         return {"images": np.stack(images), "piece": np.array(piece, np.int32), "clip": np.array(clip, np.int32),
                 "start": np.array(start, np.float32)}
 
 
 def _one_blas_thread():
-    """Each 64x513 mel product is tiny: extra BLAS threads only spin, 3-15x slower on a busy 2-core box."""
+    """Each 64x513 mel product is tiny: extra BLAS threads only spin (measured 15-30x slower on a busy 2-core box)."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # comes with scikit-learn; without it, just run slower

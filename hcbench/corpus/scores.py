@@ -232,7 +232,8 @@ def score_pieces(
                     if isinstance(result, str):
                         log.warning("skipping %s: %s", ref.ident, result)
                     elif len(result[0]) < min_seconds * sample_rate:
-                        log.info("skipping %s: %.1f s is shorter than min_seconds", ref.ident, len(result[0]) / sample_rate)
+                        seconds = len(result[0]) / sample_rate
+                        log.info("skipping %s: %.1f s is shorter than min_seconds", ref.ident, seconds)
                     else:
                         taken += 1
                         advance(1)

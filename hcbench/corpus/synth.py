@@ -5,7 +5,7 @@ optional drums, so style labels (tempo, mode, timbre, drums) are audible facts.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 import numpy as np

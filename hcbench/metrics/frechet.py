@@ -17,9 +17,7 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
         raise ValueError(f"need two (n >= 2, d) arrays of one width, got {a.shape} and {b.shape}")
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root, _ = linalg.sqrtm(cov_a @ cov_b, disp=False)
-    if not np.isfinite(root).all():  # near-singular product: regularise both and retry
-        eps = np.eye(a.shape[1]) * 1e-6
-        root = linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
+    ridge = np.eye(a.shape[1]) * 1e-6  # constant descriptor columns make covariances singular
+    root = linalg.sqrtm((cov_a + ridge) @ (cov_b + ridge))
     value = ((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * np.real(root))
     return float(max(value, 0.0))
