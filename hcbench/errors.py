@@ -16,11 +16,23 @@ def report_user_errors(job):
     def guarded(*args, **kwargs):
         try:
             return job(*args, **kwargs)
-        except HCBenchError as error:
-            print(f"error: {error}", file=sys.stderr)
+        except Exception as error:
+            cause = _user_error_in(error)
+            if cause is None:
+                raise
+            print(f"error: {cause}", file=sys.stderr)
             raise SystemExit(1) from None
 
     return guarded
+
+
+def _user_error_in(error: BaseException) -> HCBenchError | None:
+    """The HCBenchError itself, or one that Hydra's instantiate wrapped."""
+    while error is not None:
+        if isinstance(error, HCBenchError):
+            return error
+        error = error.__cause__
+    return None
 
 
 class ConfigError(HCBenchError, ValueError):

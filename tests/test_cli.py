@@ -55,3 +55,8 @@ def test_generate_with_a_corrupt_input_prints_one_clear_line(tmp_path, tiny_gene
 def test_missing_model_names_the_fix(tmp_path):
     result = _hcbench("generate", "model=tiny", f"model.path={tmp_path / 'none'}", f"out={tmp_path}/o", cwd=tmp_path)
     assert result.returncode == 1 and "does not exist" in result.stderr and "hcbench pretrain" in result.stderr
+
+
+def test_bad_config_value_prints_the_field(tmp_path):
+    result = _hcbench("pretrain", "model=tiny", "model.mel.hop_length=0", f"out_dir={tmp_path}/o", cwd=tmp_path)
+    assert result.returncode == 1 and "error: MelConfig.hop_length must be a positive integer" in result.stderr

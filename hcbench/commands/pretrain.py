@@ -27,11 +27,12 @@ def run_pretrain(cfg: DictConfig) -> Path:
     """Train, export in diffusers' layout, evaluate; returns the model directory."""
     seed_everything(cfg.seed)
     out_dir = Path(cfg.out_dir)
-    corpus = build_corpus(instantiate(cfg.corpus))
     generator = untrained_generator(cfg.model, cfg.seed, cfg.device)
+    trainer = instantiate(cfg.trainer)  # every config is checked before the corpus build's minutes
+    corpus = build_corpus(instantiate(cfg.corpus))
     train_images, _ = corpus.spectrograms(generator.mel, split="train")
     heldout_images, _ = corpus.spectrograms(generator.mel, split="heldout")
-    summary = pretrain(generator, train_images, instantiate(cfg.trainer), out_dir)
+    summary = pretrain(generator, train_images, trainer, out_dir)
     model_dir = save_generator(generator.eval_mode(), out_dir / "model")
     facts = _evaluate(cfg, generator, train_images, heldout_images, model_dir)
     facts.update(summary, corpus=_describe_corpus(corpus), n_train=len(train_images), n_heldout=len(heldout_images))

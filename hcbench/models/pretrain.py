@@ -101,8 +101,8 @@ def _train_step(state: TrainState, generator: Generator, data: torch.Tensor, cfg
     state.lr_schedule.step()
     state.ema.step(state.unet.parameters())
     state.step += 1
-    state.losses.append(float(loss))
-    return float(loss)
+    state.losses.append(loss.item())
+    return state.losses[-1]
 
 
 def _save_checkpoint(state: TrainState, path: Path) -> None:
