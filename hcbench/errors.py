@@ -37,3 +37,7 @@ def _user_error_in(error: BaseException) -> HCBenchError | None:
 
 class ConfigError(HCBenchError, ValueError):
     """A config value out of its allowed range; the message names the key."""
+
+
+class MissingFileError(HCBenchError, FileNotFoundError):
+    """A file or folder hcbench needs is not there; the message says how to get it."""

@@ -60,3 +60,21 @@ def test_missing_model_names_the_fix(tmp_path):
 def test_bad_config_value_prints_the_field(tmp_path):
     result = _hcbench("pretrain", "model=tiny", "model.mel.hop_length=0", f"out_dir={tmp_path}/o", cwd=tmp_path)
     assert result.returncode == 1 and "error: MelConfig.hop_length must be a positive integer" in result.stderr
+
+
+@pytest.mark.slow
+def test_pretrain_trains_exports_and_writes_a_model_card(tmp_path):
+    from hcbench.models.model_dir import load_generator
+
+    args = ("pretrain", "model=tiny", "corpus=tiny", f"corpus.cache_dir={tmp_path / 'cache'}", "trainer=smoke",
+            "eval.n_samples=12", "eval.steps=4", f"out_dir={tmp_path / 'run'}")
+    result = _hcbench(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    model_dir = tmp_path / "run" / "model"
+    card = (model_dir / "MODEL_CARD.md").read_text()
+    assert "| **this model** |" in card and "untrained" in card and "corpus training clips" in card
+    for name in ("samples_grid.png", "loss_curve.png"):
+        assert (model_dir / name).stat().st_size > 1000
+    assert load_generator(model_dir, steps=3).sample(1, seed=0).shape == (1, 32, 32)
+    again = _hcbench(*args, cwd=tmp_path)  # same config, same folder: resumes at the end, trains nothing more
+    assert again.returncode == 0 and "resumed from step 20" in again.stdout + again.stderr

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
+from hcbench.errors import ConfigError, MissingFileError
 from hcbench.audio import write_audio
 from hcbench.corpus.config import CorpusConfig
 from hcbench.corpus.dataset import Corpus
@@ -50,7 +51,7 @@ def resolve_source(cfg: CorpusConfig) -> tuple[CorpusConfig, Path | None]:
     if soundfont is not None:
         return cfg, soundfont
     if cfg.fallback == "error":
-        raise FileNotFoundError(
+        raise MissingFileError(
             f"corpus.source=scores needs a General MIDI SoundFont and none was found; {HOW_TO_GET_ONE}"
         )
     log.warning("no SoundFont found, so building the synth corpus instead (%s)", HOW_TO_GET_ONE)
@@ -143,7 +144,7 @@ def _write_pieces(cfg: CorpusConfig, soundfont: Path | None, folder: Path, progr
             write_audio(folder / file, audio, cfg.sample_rate)
             written.append({**labels, "file": file, "seconds": round(len(audio) / cfg.sample_rate, 3)})
     if not written:
-        raise ValueError(f"corpus {cfg.name!r} (source={cfg.source}) produced no pieces; see the warnings above")
+        raise ConfigError(f"corpus {cfg.name!r} (source={cfg.source}) produced no pieces; see the warnings above")
     return written
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from hcbench.errors import ConfigError
+
 SOURCES = ("scores", "synth", "folder")
 FALLBACKS = ("synth", "error")
 TIMBRES = ("sine", "organ", "pluck", "square")
@@ -77,7 +79,7 @@ class CorpusConfig:
         raw = {k: v for k, v in raw.items() if k not in ("_target_", "_convert_", "_recursive_")}
         unknown = sorted(set(raw) - {f.name for f in dataclasses.fields(cls)})
         if unknown:
-            raise ValueError(f"corpus: unknown key(s) {unknown}; known keys: {sorted(cls.__dataclass_fields__)}")
+            raise ConfigError(f"corpus: unknown key(s) {unknown}; known keys: {sorted(cls.__dataclass_fields__)}")
         return cls(**raw)
 
     def resolved_cache_dir(self) -> Path:
@@ -106,34 +108,34 @@ class CorpusConfig:
         for name in ("max_seconds", "synth_seconds"):
             _positive(name, getattr(self, name))
         if self.min_seconds < 0 or self.min_seconds > self.max_seconds:
-            raise ValueError(
+            raise ConfigError(
                 f"corpus.min_seconds must be in [0, max_seconds={self.max_seconds}], got {self.min_seconds}"
             )
         if not 0 <= self.heldout_fraction < 1:
-            raise ValueError(f"corpus.heldout_fraction must be in [0, 1), got {self.heldout_fraction}")
+            raise ConfigError(f"corpus.heldout_fraction must be in [0, 1), got {self.heldout_fraction}")
         if not 0 <= self.drums_probability <= 1:
-            raise ValueError(f"corpus.drums_probability must be in [0, 1], got {self.drums_probability}")
+            raise ConfigError(f"corpus.drums_probability must be in [0, 1], got {self.drums_probability}")
         lo_hi = self.tempo_range
         if len(lo_hi) != 2 or not 0 < lo_hi[0] <= lo_hi[1]:
-            raise ValueError(f"corpus.tempo_range must be [low, high] bpm with 0 < low <= high, got {list(lo_hi)}")
+            raise ConfigError(f"corpus.tempo_range must be [low, high] bpm with 0 < low <= high, got {list(lo_hi)}")
         for collection, cap in self.collections.items():
             if cap < 0:
-                raise ValueError(f"corpus.collections.{collection} must be >= 0 pieces, got {cap}")
+                raise ConfigError(f"corpus.collections.{collection} must be >= 0 pieces, got {cap}")
         if not self.programs or any(not v for v in self.programs.values()):
-            raise ValueError(f"corpus.programs must map each family to a non-empty list, got {self.programs}")
+            raise ConfigError(f"corpus.programs must map each family to a non-empty list, got {self.programs}")
         bad = sorted({p for v in self.programs.values() for p in v if not 0 <= p <= 127})
         if bad:
-            raise ValueError(f"corpus.programs must hold General MIDI programs 0..127, got {bad}")
+            raise ConfigError(f"corpus.programs must hold General MIDI programs 0..127, got {bad}")
         for t in self.timbres:
             _one_of("timbres", t, TIMBRES)
         for m in self.modes:
             _one_of("modes", m, MODES)
         if not self.timbres or not self.modes:
-            raise ValueError("corpus.timbres and corpus.modes must not be empty")
+            raise ConfigError("corpus.timbres and corpus.modes must not be empty")
         if self.source == "scores" and sum(self.collections.values()) == 0:
-            raise ValueError("corpus.collections must ask for at least one piece when source=scores")
+            raise ConfigError("corpus.collections must ask for at least one piece when source=scores")
         if self.source == "folder" and not self.path:
-            raise ValueError("corpus.path must name a folder of audio when source=folder (fix: corpus.path=DIR)")
+            raise ConfigError("corpus.path must name a folder of audio when source=folder (fix: corpus.path=DIR)")
 
 
 def _plain(value: Any) -> Any:
@@ -149,9 +151,9 @@ def _plain(value: Any) -> Any:
 
 def _one_of(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ValueError(f"corpus.{name} must be one of {list(allowed)}, got {value!r}")
+        raise ConfigError(f"corpus.{name} must be one of {list(allowed)}, got {value!r}")
 
 
 def _positive(name: str, value: float) -> None:
     if not value > 0:
-        raise ValueError(f"corpus.{name} must be positive, got {value!r}")
+        raise ConfigError(f"corpus.{name} must be positive, got {value!r}")

@@ -12,6 +12,7 @@ from typing import Iterator
 
 import numpy as np
 
+from hcbench.errors import MissingFileError
 from hcbench.audio import AudioError, MelConfig, audio_to_image, load_audio, slice_audio
 from hcbench.audio.slicing import QUIET_RMS
 
@@ -32,7 +33,7 @@ class Corpus:
         self.root = Path(root)
         manifest_path = self.root / "manifest.json"
         if not manifest_path.is_file():
-            raise FileNotFoundError(f"{self.root}: no manifest.json, so this is not a built corpus (build it first)")
+            raise MissingFileError(f"{self.root}: no manifest.json, so this is not a built corpus (build it first)")
         self.manifest: dict = json.loads(manifest_path.read_text())
         self.pieces: list[dict] = self.manifest["pieces"]
         self.sample_rate: int = int(self.manifest["sample_rate"])

@@ -18,6 +18,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from hcbench.errors import ConfigError
 from hcbench.corpus.gm import program_name
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ def score_pieces(
     files = corpus_files()
     unknown = sorted(set(collections) - set(files))
     if unknown:
-        raise ValueError(f"corpus.collections: unknown music21 collection(s) {unknown}; known: {sorted(files)}")
+        raise ConfigError(f"corpus.collections: unknown music21 collection(s) {unknown}; known: {sorted(files)}")
     job = dict(sample_rate=sample_rate, seed=seed, programs=programs, tempo_range=tempo_range, max_seconds=max_seconds)
     with _Renderer(soundfont.read_bytes(), job, workers) as renderer:
         for collection, cap in collections.items():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from hcbench.errors import MissingFileError
+
 # Where Debian/Ubuntu packages put their GM banks, best sounding first:
 # fluid-soundfont-gm (FluidR3_GM, 140 MB), timgm6mb-soundfont (6 MB), and the
 # update-alternatives links that either package (or another GM bank) registers.
@@ -43,7 +45,7 @@ def find_soundfont(configured: str | Path | None = None) -> Path | None:
     if configured:
         path = Path(configured).expanduser()
         if not path.is_file():
-            raise FileNotFoundError(
+            raise MissingFileError(
                 f"corpus.soundfont={configured}: no such SoundFont file (fix: give an existing .sf2, "
                 f"or leave corpus.soundfont unset to search the system; or {HOW_TO_GET_ONE})"
             )
