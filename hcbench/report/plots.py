@@ -31,10 +31,12 @@ def plot_spectrogram_grid(rows: dict[str, np.ndarray], path: Path, columns: int 
     fig, axes = plt.subplots(len(rows), columns, figsize=(columns * 1.2, len(rows) * 1.35), squeeze=False)
     for row, (label, images) in zip(axes, rows.items()):
         for col, ax in enumerate(row):
-            if col < len(images):
-                ax.imshow(images[col], origin="lower", cmap="magma", vmin=0, vmax=255, aspect="auto")
             ax.set_xticks([])
             ax.set_yticks([])
+            if col < len(images):
+                ax.imshow(images[col], origin="lower", cmap="magma", vmin=0, vmax=255, aspect="auto")
+            else:  # a shorter row (two inputs, four outputs): leave the cell blank
+                ax.set_frame_on(False)
         row[0].set_ylabel(label, fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
