@@ -11,6 +11,7 @@ import sys
 SUBCOMMANDS = {
     "pretrain": ("hcbench.commands.pretrain", "train a base UNet on the corpus and write a model card"),
     "generate": ("hcbench.commands.generate", "sample, or merge input songs by DDIM inversion + SLERP"),
+    "rate": ("hcbench.commands.rate", "how a simulated rater population hears audio files (stars, listening, utility)"),
 }
 
 
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"hcbench: unknown subcommand {name!r}\n\n{_usage()}", file=sys.stderr)
         raise SystemExit(2)
     module = importlib.import_module(SUBCOMMANDS[name][0])
+    rest = module.translate_argv(rest) if hasattr(module, "translate_argv") else rest  # e.g. rate's positional files
     sys.argv = [f"hcbench {name}", *rest]  # Hydra parses overrides, -m and --cfg from sys.argv
     module.main()
 

@@ -1,0 +1,129 @@
+"""LAION CLAP through transformers, from a local folder in the Hugging Face layout.
+
+    DIR/config.json, model.safetensors      ClapModel (audio + text towers)
+    DIR/preprocessor_config.json            ClapFeatureExtractor
+    DIR/tokenizer.json or vocab.json, ...   the text tokenizer (optional: only text tastes need it)
+
+Checkpoints for music: laion/larger_clap_music (or the general laion/clap-htsat-unfused)
+on huggingface.co. Download one on a machine with a network, e.g.
+``huggingface-cli download laion/larger_clap_music --local-dir DIR``, and copy DIR here.
+The laion-clap package is never imported (it fetches tokenizers at import time and
+needs torchvision); its .pt checkpoints convert to this layout with transformers'
+``models/clap/convert_clap_original_pytorch_to_hf.py``.
+
+Determinism: audio is resampled to 48 kHz and centre-cropped to the extractor's
+``max_length_s`` by us, so the extractor never draws a random crop, and ``is_longer`` is
+set to False for every clip, so fused models never pick a random clip to fuse.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import librosa
+import numpy as np
+
+from hcbench.errors import MissingFileError
+
+WHERE_TO_GET_ONE = (
+    "CLAP checkpoints come from huggingface.co/laion/larger_clap_music (music) or laion/clap-htsat-unfused; "
+    "on a machine with a network run `huggingface-cli download laion/larger_clap_music --local-dir DIR` and set "
+    "embedder.path=DIR (a laion-clap .pt file must first be converted with transformers' "
+    "convert_clap_original_pytorch_to_hf.py)"
+)
+
+
+@dataclass(frozen=True)
+class ClapConfig:
+    """Where the checkpoint is and how audio reaches it."""
+
+    path: str  # local folder in the Hugging Face layout (config.json, weights, preprocessor_config.json)
+    batch_size: int = 8  # clips per forward pass: bounds memory, not results
+    device: str = "cpu"  # torch device for the model
+
+
+class ClapEmbedder:
+    """``embed(audio, sample_rate) -> (n, projection_dim)`` unit CLAP audio embeddings; ``embed_text(prompts)`` too."""
+
+    def __init__(self, path: str, batch_size: int = 8, device: str = "cpu"):
+        self.config = ClapConfig(str(path), batch_size, device)
+        self.model, self.feature_extractor, self.tokenizer = load_clap(path, device)
+        self.sample_rate = int(self.feature_extractor.sampling_rate)
+        self.dim = int(self.model.config.projection_dim)
+        fusion = bool(self.model.config.audio_config.enable_fusion)
+        self._truncation = "fusion" if fusion else "rand_trunc"  # the mel front end each kind was trained with
+
+    @property
+    def cache_key(self) -> str:
+        """Names this checkpoint's cached corpus embeddings (its folder and its weights' size and time)."""
+        root = Path(self.config.path).resolve()
+        stamp = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(root.iterdir()) if p.is_file()]
+        return "clap-" + hashlib.sha1(json.dumps([str(root), stamp]).encode()).hexdigest()[:10]
+
+    def __call__(self, audio: np.ndarray | list[np.ndarray], sample_rate: int) -> np.ndarray:
+        signals = [self._prepare(np.asarray(a, dtype=np.float32), sample_rate) for a in audio]
+        chunks = [self._embed_batch(signals[i:i + self.config.batch_size])
+                  for i in range(0, len(signals), self.config.batch_size)]
+        return np.concatenate(chunks) if chunks else np.zeros((0, self.dim))
+
+    def embed_text(self, prompts: list[str]) -> np.ndarray:
+        """Unit text embeddings in the audio embeddings' space: a taste from words."""
+        import torch
+
+        if self.tokenizer is None:
+            raise MissingFileError(f"{self.config.path} holds no tokenizer files, so CLAP text prompts are "
+                                   "unavailable; use a complete checkpoint folder or a taste source other than prompts")
+        tokens = self.tokenizer(list(prompts), padding=True, truncation=True, return_tensors="pt")
+        tokens = tokens.to(self.config.device)
+        with torch.no_grad():
+            out = self.model.get_text_features(input_ids=tokens["input_ids"], attention_mask=tokens["attention_mask"])
+        return out.pooler_output.double().cpu().numpy()
+
+    def _prepare(self, audio: np.ndarray, sample_rate: int) -> np.ndarray:
+        """48 kHz, and at most max_length_s: the centre of a longer song, never a random crop."""
+        if sample_rate != self.sample_rate:
+            audio = librosa.resample(audio, orig_sr=sample_rate, target_sr=self.sample_rate, res_type="soxr_hq")
+        limit = int(self.feature_extractor.nb_max_samples)
+        start = max(0, (audio.size - limit) // 2)
+        return audio[start:start + limit]
+
+    def _embed_batch(self, signals: list[np.ndarray]) -> np.ndarray:
+        import torch
+
+        features = self.feature_extractor(signals, sampling_rate=self.sample_rate, truncation=self._truncation,
+                                          return_tensors="pt")
+        is_longer = torch.zeros((len(signals), 1), dtype=torch.bool)  # nothing is longer: we cropped
+        with torch.no_grad():
+            out = self.model.get_audio_features(input_features=features["input_features"].to(self.config.device),
+                                                is_longer=is_longer.to(self.config.device))
+        return out.pooler_output.double().cpu().numpy()
+
+
+def load_clap(path: str | Path, device: str = "cpu"):
+    """(ClapModel in eval mode, ClapFeatureExtractor, tokenizer or None) from a local folder; never the network."""
+    from transformers import AutoTokenizer, ClapFeatureExtractor, ClapModel
+
+    root = _check_clap_dir(Path(str(path)).expanduser())
+    model = ClapModel.from_pretrained(str(root), local_files_only=True).to(device).eval()
+    extractor = ClapFeatureExtractor.from_pretrained(str(root), local_files_only=True)
+    tokenizer = None
+    if any((root / name).is_file() for name in ("tokenizer.json", "vocab.json", "tokenizer_config.json")):
+        tokenizer = AutoTokenizer.from_pretrained(str(root), local_files_only=True)
+    return model, extractor, tokenizer
+
+
+def _check_clap_dir(root: Path) -> Path:
+    if root.is_file() and root.suffix in (".pt", ".ckpt"):
+        raise MissingFileError(f"{root} is a laion-clap checkpoint, not a folder in the Hugging Face layout; "
+                               f"convert it first. {WHERE_TO_GET_ONE}")
+    if not root.is_dir():
+        raise MissingFileError(f"no CLAP checkpoint folder at {root}; {WHERE_TO_GET_ONE}")
+    for name in ("config.json", "preprocessor_config.json"):
+        if not (root / name).is_file():
+            raise MissingFileError(f"{root} lacks {name}, so it is not a CLAP checkpoint in the Hugging Face layout; "
+                                   f"{WHERE_TO_GET_ONE}")
+    if not list(root.glob("*.safetensors")) + list(root.glob("*.bin")):
+        raise MissingFileError(f"{root} holds no model weights (*.safetensors or *.bin); {WHERE_TO_GET_ONE}")
+    return root
