@@ -126,7 +126,7 @@ def _print_table(summary: dict) -> None:
     for entry in summary["files"]:
         for k, (label, row) in enumerate(entry["profiles"].items()):
             style = "bold" if label == "all raters" else None
-            name = entry["file"] if k == 0 else ""
+            name = Path(entry["file"]).name if k == 0 else ""  # full paths stay in --json
             table.add_row(name, label, str(row["raters"]), f"{row['mean_stars']:.2f}",
                           f"{100 * row['listen_fraction']:.0f}%", f"{row['true_utility']:.3f}", style=style)
         table.add_section()
