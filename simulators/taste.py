@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hcbench.errors import ConfigError
-from simulators.threads import single_thread
+from hcbench.threads import single_thread
 
 SOURCES = ("clusters", "styles", "prompts")
 

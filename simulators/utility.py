@@ -15,7 +15,7 @@ import numpy as np
 from scipy.special import expit
 
 from hcbench.errors import ConfigError
-from simulators.threads import single_thread
+from hcbench.threads import single_thread
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """A built corpus on disk: pieces, their labels, and model-ready spectrogram clips."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -15,6 +14,7 @@ import numpy as np
 from hcbench.errors import MissingFileError
 from hcbench.audio import AudioError, MelConfig, audio_to_image, load_audio, slice_audio
 from hcbench.audio.slicing import QUIET_RMS
+from hcbench.threads import single_thread
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class Corpus:
         from rich.progress import Progress
 
         images, piece, clip, start = [], [], [], []
-        with _one_blas_thread(), Progress(transient=True) as progress:
+        with single_thread(), Progress(transient=True) as progress:
             for i in progress.track(range(len(self)), description=f"spectrograms {mel.x_res}x{mel.y_res}"):
                 for c, (s, audio) in enumerate(self._clips(i, mel)):
                     images.append(audio_to_image(audio, mel))
@@ -120,15 +120,6 @@ class Corpus:
             raise AudioError(self.root, f"gives no clip of {mel.slice_seconds:.2f} s", "build longer pieces")
         return {"images": np.stack(images), "piece": np.array(piece, np.int32), "clip": np.array(clip, np.int32),
                 "start": np.array(start, np.float32)}
-
-
-def _one_blas_thread():
-    """Each 64x513 mel product is tiny: extra BLAS threads only spin (measured 15-30x slower on a busy 2-core box)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # comes with scikit-learn; without it, just run slower
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def heldout_pieces(pieces: list[dict], seed: int, fraction: float) -> frozenset[int]:

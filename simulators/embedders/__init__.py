@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from hcbench.audio import MelConfig, image_to_audio
-from simulators.threads import single_thread
+from hcbench.threads import single_thread
 
 GRIFFIN_LIM_SEED = 0  # one fixed seed: an image sounds the same wherever it sits in a batch
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 import librosa
 import numpy as np
 
-from simulators.threads import single_thread
+from hcbench.threads import single_thread
 
 FEATURE_FORMAT = 1  # bump when a feature changes, so cached corpus embeddings are recomputed
 EPS = 1e-10

@@ -1,4 +1,4 @@
-"""Small numeric kernels run fastest on one thread here: extra BLAS/OpenMP threads only spin on a busy CPU."""
+"""Small numeric kernels (mel products, k-means, mixtures, Griffin-Lim) run fastest on one thread: extra BLAS/OpenMP threads only spin on a busy CPU."""
 from __future__ import annotations
 
 import contextlib
