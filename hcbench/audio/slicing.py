@@ -10,6 +10,11 @@ from hcbench.audio.errors import AudioError
 QUIET_RMS = 1e-3  # about -60 dBFS: slices quieter than this are gaps, not music
 
 
+def loud_slices(slices: np.ndarray) -> np.ndarray:
+    """Boolean mask of the slices (n, length) at or above QUIET_RMS: music, not gaps."""
+    return np.sqrt((slices**2).mean(axis=1)) >= QUIET_RMS
+
+
 def slice_audio(
     audio: np.ndarray,
     slice_length: int,
@@ -29,7 +34,7 @@ def slice_audio(
     starts = range(0, audio.shape[-1] - slice_length + 1, hop)
     slices = np.stack([audio[s : s + slice_length] for s in starts])
     if drop_quiet:
-        slices = slices[np.sqrt((slices**2).mean(axis=1)) >= QUIET_RMS]
+        slices = slices[loud_slices(slices)]
         if len(slices) == 0:
             raise AudioError(source, "has no slice louder than -60 dBFS RMS", "give audio with audible music")
     return slices.astype(np.float32)

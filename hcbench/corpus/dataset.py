@@ -13,7 +13,7 @@ import numpy as np
 
 from hcbench.errors import MissingFileError
 from hcbench.audio import AudioError, MelConfig, audio_to_image, load_audio, slice_audio
-from hcbench.audio.slicing import QUIET_RMS
+from hcbench.audio.slicing import loud_slices
 from hcbench.threads import single_thread
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class Corpus:
         except AudioError as error:  # shorter than one clip at this geometry
             log.info("no clips from %s", error)
             return
-        loud = np.sqrt((slices**2).mean(axis=1)) >= QUIET_RMS  # the rule slice_audio's drop_quiet uses
+        loud = loud_slices(slices)  # drop_quiet's rule, kept here to know each clip's position
         for k in np.flatnonzero(loud):
             yield int(k) * mel.slice_length, slices[k]
 
