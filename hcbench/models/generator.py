@@ -57,7 +57,7 @@ class Generator:
         """
         x = self._as_model_input(images)
         timesteps = self._timesteps(strength)
-        return self._batched(x, lambda chunk: self._invert(chunk, timesteps), progress)
+        return self._batched(x, lambda chunk, _: self._invert(chunk, timesteps), progress)
 
     @torch.no_grad()
     def denoise(self, latents, strength, generators=None, eta=0.0, progress=None) -> torch.Tensor:
@@ -68,14 +68,12 @@ class Generator:
         """
         timesteps = self._timesteps(strength)
         generators = generators or sample_generators(0, latents.shape[0])
-        chunks = []
-        for start in range(0, latents.shape[0], self.batch_size):
-            chunk = latents[start : start + self.batch_size].clone().to(self.device)
-            chunk_gens = generators[start : start + self.batch_size]
-            chunks.append(self._denoise_chunk(chunk, timesteps, chunk_gens, eta))
-            if progress is not None:
-                progress(len(chunk))
-        return torch.cat(chunks)
+
+        def denoise_chunk(chunk: torch.Tensor, start: int) -> torch.Tensor:
+            chunk_gens = generators[start : start + len(chunk)]
+            return self._denoise_chunk(chunk.clone().to(self.device), timesteps, chunk_gens, eta)
+
+        return self._batched(latents, denoise_chunk, progress)
 
     @torch.no_grad()
     def generate_from(
@@ -132,10 +130,11 @@ class Generator:
         return x
 
     def _batched(self, x: torch.Tensor, fn, progress=None) -> torch.Tensor:
+        """Apply ``fn(chunk, start)`` to batch_size slices of ``x`` and concatenate."""
         outputs = []
         for start in range(0, x.shape[0], self.batch_size):
             chunk = x[start : start + self.batch_size]
-            outputs.append(fn(chunk))
+            outputs.append(fn(chunk, start))
             if progress is not None:
                 progress(len(chunk))
         return torch.cat(outputs) if outputs else x
