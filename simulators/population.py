@@ -80,6 +80,7 @@ class Population:
     def __init__(self, space: EmbeddingSpace, cfg: PopulationConfig, hidden: "_Hidden", seed: int):
         self.space, self.name = space, cfg.name
         self._cfg, self._hidden = cfg, hidden
+        self._seed = seed
         self._rng = np.random.default_rng([seed, 1])
 
     @property
@@ -89,6 +90,17 @@ class Population:
     @property
     def rater_ids(self) -> np.ndarray:
         return np.arange(self.n_raters)
+
+    def reseed(self, *key: int) -> None:
+        """Restart the response noise from ``(seed, *key)``: a unit of work redone gets the same draws."""
+        self._rng = np.random.default_rng([self._seed, 1, *key])
+
+    def set_clock(self, ratings_given: np.ndarray) -> None:
+        """How many ratings each rater has given (drifting tastes turn with it); for resumed runs."""
+        given = np.asarray(ratings_given, np.int64)
+        if given.shape != (self.n_raters,):
+            raise ValueError(f"set_clock needs one count per rater ({self.n_raters}), got shape {given.shape}")
+        self._hidden.given[:] = given
 
     def rate(self, songs: Songs | np.ndarray, raters: np.ndarray | None = None) -> Ratings:
         """Stars and listening times.

@@ -60,18 +60,26 @@ class TrainState:
     seconds: float = 0.0
 
 
-def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_dir: Path) -> dict:
-    """Train ``generator.unet`` in place on uint8 spectrograms; returns summary metrics."""
+def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_dir: Path,
+             weights: np.ndarray | None = None, description: str = "pretrain") -> dict:
+    """Train ``generator.unet`` in place on uint8 spectrograms; returns summary metrics.
+
+    ``weights`` (one confidence in [0, 1] per image) make it the paper's rating-weighted
+    fine-tuning (eq. 2); without them every image counts fully.
+    """
     out_dir = Path(out_dir)
     data = images_to_tensor(images)
+    confidences = None if weights is None else torch.as_tensor(np.asarray(weights), dtype=torch.float32)
+    if confidences is not None and confidences.shape != (len(data),):
+        raise ValueError(f"need one weight per image: {len(data)} images, weights of shape {tuple(confidences.shape)}")
     state = _init_state(generator, cfg)
     if _maybe_resume(state, out_dir / "checkpoints" / "last.pt"):
         log.info("resumed from step %d in %s", state.step, out_dir)
     with _progress() as progress:
-        task = progress.add_task("pretrain", total=cfg.steps, completed=state.step, loss=float("nan"))
+        task = progress.add_task(description, total=cfg.steps, completed=state.step, loss=float("nan"))
         while state.step < cfg.steps:
             started = time.perf_counter()
-            loss = _train_step(state, generator, data, cfg)
+            loss = _train_step(state, generator, data, confidences, cfg)
             state.seconds += time.perf_counter() - started
             progress.update(task, advance=1, loss=loss)
             if state.step % cfg.checkpoint_every == 0 or state.step == cfg.steps:
@@ -90,10 +98,12 @@ def _init_state(generator: Generator, cfg: TrainerConfig) -> TrainState:
     return TrainState(unet, optimizer, schedule, ema, torch.Generator().manual_seed(cfg.seed), losses=[])
 
 
-def _train_step(state: TrainState, generator: Generator, data: torch.Tensor, cfg: TrainerConfig) -> float:
+def _train_step(state: TrainState, generator: Generator, data: torch.Tensor, confidences: torch.Tensor | None,
+                cfg: TrainerConfig) -> float:
     index = torch.randint(0, data.shape[0], (cfg.batch_size,), generator=state.rng)
     batch = data[index].to(generator.device)
-    loss = weighted_diffusion_loss(state.unet, generator.scheduler, batch, generator=state.rng)
+    weights = None if confidences is None else confidences[index]
+    loss = weighted_diffusion_loss(state.unet, generator.scheduler, batch, weights, generator=state.rng)
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(state.unet.parameters(), cfg.grad_clip)

@@ -42,3 +42,28 @@ def plot_spectrogram_grid(rows: dict[str, np.ndarray], path: Path, columns: int 
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)
+
+
+def plot_versions(metrics, path: Path) -> Path:
+    """Observed stars (raw and QC-weighted) and true utility per version, one line per iteration, with 95% CIs."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    for iteration in sorted({c["iteration"] for c in metrics.cells}):
+        cells = sorted((c for c in metrics.cells if c["iteration"] == iteration), key=lambda c: c["version"])
+        x = np.array([c["version"] for c in cells]) + 0.04 * iteration
+        for ax, key in zip(axes, ("stars", "utility")):
+            _errorbar(ax, x, [c[key] for c in cells], f"iteration {iteration}")
+        _errorbar(axes[0], x, [c["stars_qc"] for c in cells], None, style=":", alpha=0.6)
+    for ax, label in zip(axes, ("mean observed stars (dotted: QC-weighted)", "mean true utility")):
+        ax.set(xlabel="version", ylabel=label, xticks=metrics.versions)
+        ax.grid(alpha=0.3)
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def _errorbar(ax, x, stats: list[dict], label, style: str = "-o", alpha: float = 1.0) -> None:
+    mean = np.array([s["mean"] for s in stats])
+    err = np.array([[s["mean"] - s["low"], s["high"] - s["mean"]] for s in stats]).T
+    ax.errorbar(x, mean, yerr=err, fmt=style, capsize=3, label=label, alpha=alpha)

@@ -1,0 +1,30 @@
+"""hcbench report RUN_DIR: rebuild metrics.jsonl, report.md and versions.png from the run database alone."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+from rich.markdown import Markdown
+
+from hcbench.errors import report_user_errors
+from hcbench.report.build import rebuild_report
+from hcbench.report.markdown import table1_markdown
+from hcbench.store import RunStore
+
+
+@report_user_errors
+def report(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hcbench report", description=__doc__.splitlines()[0])
+    parser.add_argument("run_dir", help="directory of an hcbench run (holds run.db)")
+    args = parser.parse_args(argv)
+    store = RunStore(args.run_dir, create=False)
+    metrics = rebuild_report(store)
+    console = Console()
+    console.print(Markdown("## Table 1\n\n" + table1_markdown(metrics)))
+    console.print(f"wrote {store.run_dir / 'report.md'}, {store.run_dir / 'metrics.jsonl'}, "
+                  f"{store.run_dir / 'versions.png'}")
+
+
+def main() -> None:
+    report(sys.argv[1:])

@@ -1,0 +1,142 @@
+"""What one run of the human-computation loop does, as validated dataclasses (conf/run.yaml)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hcbench.errors import ConfigError
+
+
+def per_iteration(value: int | list[int] | None, iteration: int):
+    """A setting given once for all iterations, or as a list (the last entry repeats)."""
+    if isinstance(value, (list, tuple)):
+        return value[min(iteration, len(value) - 1)]
+    return value
+
+
+@dataclass
+class RequestConfig:
+    """Who asks for music, with which input songs, and how much it resembles them."""
+
+    per_iteration: int | list[int] = 96  # requests per iteration (a list gives one per iteration)
+    active_raters: int | list[int] | None = None  # raters taking part per iteration; None: the whole population
+    inputs_per_request: int = 2  # input songs a rater brings
+    pool_size: int = 10  # input songs on offer (corpus songs): the rows of Table 1
+    pool_split: str = "heldout"  # corpus split they come from; heldout keeps them out of the base model's data
+    strength: float = 0.5  # DDIM inversion depth: 0 returns the inputs, 1 ignores them
+    eta: float = 1.0  # DDIM noise: variations of the same inputs differ
+    batch_size: int = 16  # requests generated per transaction (the unit redone after a crash)
+
+    def __post_init__(self):
+        counts = self.per_iteration if isinstance(self.per_iteration, (list, tuple)) else [self.per_iteration]
+        if not counts or min(counts) < 1:
+            raise ConfigError(f"loop.requests.per_iteration must be >= 1 (or a list of such), got {self.per_iteration}")
+        if self.inputs_per_request < 1 or self.inputs_per_request > self.pool_size:
+            raise ConfigError(f"loop.requests.inputs_per_request must lie in [1, pool_size={self.pool_size}], "
+                              f"got {self.inputs_per_request}")
+        if not 0.0 < self.strength <= 1.0:
+            raise ConfigError(f"loop.requests.strength must lie in (0, 1], got {self.strength}")
+
+
+@dataclass
+class DispatchConfig:
+    """Paper 3.1: an old song from D with probability p_old, else a new generation."""
+
+    p_old: float = 0.25
+    live_versions: str = "all"  # all: each request draws a version at random (no confirmation bias); latest
+
+    def __post_init__(self):
+        if not 0.0 <= self.p_old <= 1.0:
+            raise ConfigError(f"loop.dispatch.p_old must lie in [0, 1], got {self.p_old}")
+        if self.live_versions not in ("all", "latest"):
+            raise ConfigError(f"loop.dispatch.live_versions must be 'all' or 'latest', got {self.live_versions!r}")
+
+
+@dataclass
+class RatingConfig:
+    """Eq. 1's weights (the paper's is the unweighted mean) and eq. 2's confidence mix."""
+
+    stars_weight: float = 1.0
+    listen_weight: float = 1.0
+    similarity_weight: float = 1.0
+    confidence_stars_share: float = 0.5  # c = share * stars + (1 - share) * listening, both normalised
+
+    def __post_init__(self):
+        weights = (self.stars_weight, self.listen_weight, self.similarity_weight)
+        if min(weights) < 0 or sum(weights) <= 0:
+            raise ConfigError(f"loop.rating weights must be >= 0 and not all 0, got {weights}")
+        if not 0.0 <= self.confidence_stars_share <= 1.0:
+            raise ConfigError(f"loop.rating.confidence_stars_share must lie in [0, 1], got {self.confidence_stars_share}")
+
+
+@dataclass
+class QCConfig:
+    """Paper 2.1's quality control; each check can be switched off."""
+
+    agreement_k: int = 3  # raters per new song (output agreement), the requester included
+    listen_check: bool = True  # discount high stars given with hardly any listening
+    high_stars: float = 4.0
+    min_listen_fraction: float = 0.2
+    listen_discount: float = 0.1  # weight kept by such a rating
+    reputation: bool = True  # weigh raters by agreement with the consensus of others
+    reputation_prior: float = 0.5  # reputation of a rater with no track record
+    reputation_prior_ratings: float = 5.0  # how many ratings the prior counts for
+    flag_below: float = 0.15  # reputation under which a rater is flagged
+    flag_listen_failures: float = 0.5  # share of listen-check failures that flags a rater
+    min_ratings_to_flag: int = 4
+    outlier_filter: bool = True  # drop ratings far from the song's other ratings
+    outlier_z: float = 2.5  # in robust (MAD) standard deviations
+
+    def __post_init__(self):
+        if self.agreement_k < 1:
+            raise ConfigError(f"loop.qc.agreement_k must be >= 1, got {self.agreement_k}")
+        if not 0.0 <= self.listen_discount <= 1.0:
+            raise ConfigError(f"loop.qc.listen_discount must lie in [0, 1], got {self.listen_discount}")
+
+
+@dataclass
+class SelectionConfig:
+    """Update targets (paper 3.1), cold start, top-k and the purge cycle (3.2)."""
+
+    top_k: int = 100  # songs a version adds to D at most
+    beat_baseline: bool = True  # after the cold start, only songs rated above their baseline enter D
+    purge: bool = True
+    duplicate_threshold: float = 0.98  # similarity above which the lower-scored of two D songs is purged
+    max_age: int | None = None  # iterations a song stays in D; None: until purged as a duplicate
+
+    def __post_init__(self):
+        if self.top_k < 1:
+            raise ConfigError(f"loop.selection.top_k must be >= 1, got {self.top_k}")
+        if not -1.0 <= self.duplicate_threshold <= 1.0:
+            raise ConfigError(f"loop.selection.duplicate_threshold is a cosine, in [-1, 1]; got "
+                              f"{self.duplicate_threshold}")
+
+
+@dataclass
+class LoopConfig:
+    """The whole loop: ``versions`` models v0..v{versions-1}; the last iteration only evaluates."""
+
+    versions: int = 3
+    requests: RequestConfig = field(default_factory=RequestConfig)
+    dispatch: DispatchConfig = field(default_factory=DispatchConfig)
+    rating: RatingConfig = field(default_factory=RatingConfig)
+    qc: QCConfig = field(default_factory=QCConfig)
+    selection: SelectionConfig = field(default_factory=SelectionConfig)
+
+    def __post_init__(self):
+        for name, cls in (("requests", RequestConfig), ("dispatch", DispatchConfig), ("rating", RatingConfig),
+                          ("qc", QCConfig), ("selection", SelectionConfig)):
+            value = getattr(self, name)
+            if not isinstance(value, cls):  # a mapping from YAML
+                setattr(self, name, cls(**_plain(value)))
+        if self.versions < 1:
+            raise ConfigError(f"loop.versions must be >= 1, got {self.versions}")
+
+    @property
+    def iterations(self) -> int:
+        return self.versions
+
+
+def _plain(value) -> dict:
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else dict(value)

@@ -1,0 +1,89 @@
+"""Plan an iteration's requests (paper 3.1 and section 6): who asks, with which songs, for which version.
+
+The whole plan is drawn from the run seed and written in one transaction, so a resumed
+run finds exactly the plan it was carrying out.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from hcbench.loop.config import LoopConfig, per_iteration
+from hcbench.loop.panel import RaterPanel
+from hcbench.loop.pool import CorpusSongs, audio_path, register_corpus_song
+from hcbench.store import RunStore, read_song_image
+
+
+@dataclass
+class TrainingPool:
+    """Songs a request can be matched with: D when it holds songs, else the base model's training clips."""
+
+    song_ids: list[int | None]  # store ids (None: corpus clip not yet registered)
+    corpus_index: np.ndarray | None  # corpus clip index per entry when drawing from the corpus
+    representations: np.ndarray  # (n, d)
+
+
+def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: RaterPanel, versions: list[int],
+                   pool_ids: list[int], pool_images: np.ndarray, training: TrainingPool, similarity,
+                   base_clips: CorpusSongs, mel, seed: int) -> int:
+    """Write the iteration's requests; returns how many."""
+    rng = np.random.default_rng([seed, 10, iteration])
+    live = versions if cfg.dispatch.live_versions == "all" else versions[-1:]
+    active = _active_raters(panel.rater_ids, per_iteration(cfg.requests.active_raters, iteration), rng)
+    n = int(per_iteration(cfg.requests.per_iteration, iteration))
+    raters = rng.choice(active, n)
+    version = rng.choice(live, n)
+    has_d = training.corpus_index is None
+    old = has_d & (rng.random(n) < cfg.dispatch.p_old)
+    pool_paths = [audio_path(store, i) for i in pool_ids]
+    inputs = panel.choose_inputs(raters, pool_paths, cfg.requests.inputs_per_request, (iteration,))
+    request_repr = np.stack([similarity.represent_set(pool_images[row]) for row in inputs])  # one vector per set
+    nearest = np.argmax(similarity.similarity(request_repr, training.representations), axis=1)
+    with store.transaction() as db:
+        for i in range(n):
+            matched = _matched_song(store, training, int(nearest[i]), base_clips, mel)
+            others = _agreement_raters(active, int(raters[i]), cfg.qc.agreement_k - 1, rng) if not old[i] else []
+            cursor = db.execute(
+                "INSERT INTO requests (iteration, rater_id, version, dispatch, served_song_id, baseline_song_id, "
+                "agreement_raters) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (iteration, int(raters[i]), int(version[i]), "old" if old[i] else "new",
+                 matched if old[i] else None, None if old[i] else matched, json.dumps(others)))
+            db.executemany("INSERT INTO request_inputs VALUES (?, ?, ?)",
+                           [(cursor.lastrowid, p, pool_ids[j]) for p, j in enumerate(inputs[i])])
+        store.finish_stage(iteration, "plan", 0.0)
+    return n
+
+
+def training_pool(store: RunStore, similarity, base_clips: CorpusSongs, base_repr: np.ndarray) -> TrainingPool:
+    """D's songs and their representations, or the corpus (cold start: D is empty)."""
+    ids = [int(i) for i in store.column("SELECT song_id FROM training_set WHERE removed_iteration IS NULL "
+                                        "ORDER BY song_id")]
+    if not ids:
+        return TrainingPool([None] * len(base_repr), np.arange(len(base_repr)), base_repr)
+    return TrainingPool(ids, None, similarity.represent(song_images(store, ids)))
+
+
+def song_images(store: RunStore, song_ids: list[int]) -> np.ndarray:
+    paths = {row["id"]: row["image_path"] for row in
+             store.rows(f"SELECT id, image_path FROM songs WHERE id IN ({','.join(map(str, song_ids))})")}
+    return np.stack([read_song_image(store.run_dir, paths[i]) for i in song_ids])
+
+
+def _matched_song(store, training: TrainingPool, index: int, base_clips: CorpusSongs, mel) -> int:
+    if training.corpus_index is None:
+        return training.song_ids[index]
+    return register_corpus_song(store, base_clips, int(training.corpus_index[index]), mel)
+
+
+def _active_raters(rater_ids: np.ndarray, count: int | None, rng: np.random.Generator) -> np.ndarray:
+    if count is None or count >= len(rater_ids):
+        return np.asarray(rater_ids)
+    return np.sort(rng.choice(rater_ids, int(count), replace=False))
+
+
+def _agreement_raters(active: np.ndarray, requester: int, k: int, rng: np.random.Generator) -> list[int]:
+    """``k`` other raters for output agreement (fewer when the active set is small)."""
+    others = active[active != requester]
+    return [int(r) for r in rng.choice(others, min(k, len(others)), replace=False)] if k > 0 else []

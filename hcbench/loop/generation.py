@@ -1,0 +1,56 @@
+"""Answer an iteration's new-song requests: DDIM inversion + SLERP + denoise with the drawn version.
+
+Requests are generated in fixed batches (per version, in request order); a batch's songs
+land in one transaction, and its noise seed depends only on the batch, so a batch
+redone after a crash gives the same songs.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from hcbench.loop.config import RequestConfig
+from hcbench.loop.pool import register_generated_song
+from hcbench.loop.versions import Versions
+from hcbench.progress import progress_bar
+from hcbench.store import RunStore
+
+
+def generate_songs(store: RunStore, iteration: int, versions: Versions, pool_images: dict[int, np.ndarray],
+                   cfg: RequestConfig, seed: int) -> int:
+    """Generate every missing song of ``iteration``; returns how many were made now."""
+    rows = store.rows("SELECT id, version, served_song_id FROM requests WHERE iteration = ? AND dispatch = 'new' "
+                      "ORDER BY id", (iteration,))
+    batches = [(v, b, chunk) for v in sorted({r["version"] for r in rows})
+               for b, chunk in enumerate(_chunks([r for r in rows if r["version"] == v], cfg.batch_size))]
+    todo = [(v, b, chunk) for v, b, chunk in batches if any(r["served_song_id"] is None for r in chunk)]
+    made = 0
+    with progress_bar(f"iteration {iteration}: generating", sum(len(c) for _, _, c in todo)) as advance:
+        for version, batch, chunk in todo:
+            generator = versions.generator(version)
+            requests = [pool_images[r["id"]] for r in chunk]
+            images = generator.generate_from(requests, cfg.strength, n=1, seed=_batch_seed(seed, iteration, version,
+                                                                                            batch), eta=cfg.eta)
+            with store.transaction():
+                for row, image in zip(chunk, images[:, 0]):
+                    register_generated_song(store, image, generator.mel, version, iteration, row["id"])
+            made += len(chunk)
+            advance(len(chunk))
+    return made
+
+
+def request_inputs(store: RunStore, iteration: int) -> dict[int, list[int]]:
+    """Input song ids of each request of ``iteration``, in order."""
+    inputs: dict[int, list[int]] = {}
+    for row in store.rows("SELECT ri.request_id, ri.song_id FROM request_inputs ri JOIN requests r "
+                          "ON r.id = ri.request_id WHERE r.iteration = ? ORDER BY ri.request_id, ri.position",
+                          (iteration,)):
+        inputs.setdefault(row["request_id"], []).append(row["song_id"])
+    return inputs
+
+
+def _batch_seed(seed: int, iteration: int, version: int, batch: int) -> int:
+    return int(np.random.SeedSequence([seed, 30, iteration, version, batch]).generate_state(1)[0] & 0x7FFFFFFF)
+
+
+def _chunks(rows: list, size: int) -> list[list]:
+    return [rows[i:i + size] for i in range(0, len(rows), size)]

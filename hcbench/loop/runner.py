@@ -1,0 +1,102 @@
+"""The human-computation loop, iteration by iteration, each stage recorded in the run store.
+
+    plan -> generate -> rate -> score (QC, R, c) -> select + purge -> fine-tune -> next version
+
+A stage is marked done in the same transaction as its last write, and every stage can
+redo its unfinished part, so ``run`` continues a killed run where it stopped: with no
+rating lost or duplicated, and with the numbers an uninterrupted run would give.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hcbench.audio import MelConfig
+from hcbench.loop.collect import TruthRecorder, collect_ratings
+from hcbench.loop.config import LoopConfig
+from hcbench.loop.dispatch import plan_iteration, song_images, training_pool
+from hcbench.loop.finetune import finetune_next_version
+from hcbench.loop.generation import generate_songs, request_inputs
+from hcbench.loop.panel import RaterPanel
+from hcbench.loop.pool import CorpusSongs, register_corpus_song
+from hcbench.loop.scoring import score_iteration
+from hcbench.loop.selection import select_and_purge
+from hcbench.loop.versions import Versions
+from hcbench.models.pretrain import TrainerConfig
+from hcbench.store import RunStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoopParts:
+    """Everything the loop works with; built by ``hcbench run`` from the config."""
+
+    cfg: LoopConfig
+    panel: RaterPanel
+    similarity: object  # hcbench.similarity.SongSimilarity
+    mel: MelConfig
+    input_songs: CorpusSongs  # where the input pool comes from
+    input_index: np.ndarray  # the pool: clip indices into input_songs
+    base_songs: CorpusSongs  # the base model's training clips: baselines while D is empty
+    trainer: TrainerConfig  # fine-tuning
+    seed: int
+    record_truth: TruthRecorder | None = None
+    after_iteration: Callable[[RunStore, int], None] | None = None  # metrics, report, terminal table
+    _base_repr: np.ndarray | None = field(default=None, repr=False)
+
+
+def run_loop(store: RunStore, versions: Versions, parts: LoopParts) -> None:
+    """Run (or continue) every iteration of the loop."""
+    pool_ids = [register_corpus_song(store, parts.input_songs, int(i), parts.mel) for i in parts.input_index]
+    pool_images = parts.input_songs.images[parts.input_index]
+    for iteration in range(parts.cfg.iterations):
+        if store.stage_done(iteration, "done"):
+            continue
+        _run_iteration(store, versions, parts, iteration, pool_ids, pool_images)
+        if parts.after_iteration is not None:
+            parts.after_iteration(store, iteration)
+
+
+def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, pool_ids, pool_images) -> None:
+    cfg = parts.cfg
+    last = iteration == cfg.iterations - 1  # the last iteration evaluates every version; nothing is trained
+
+    def plan():
+        training = training_pool(store, parts.similarity, parts.base_songs, _base_representations(parts))
+        plan_iteration(store, iteration, cfg, parts.panel, versions.ids(), pool_ids, pool_images, training,
+                       parts.similarity, parts.base_songs, parts.mel, parts.seed)
+
+    def generate():
+        inputs = request_inputs(store, iteration)
+        images = {request: song_images(store, ids) for request, ids in inputs.items()}
+        generate_songs(store, iteration, versions, images, cfg.requests, parts.seed)
+
+    stages = [("plan", plan), ("generate", generate),
+              ("rate", lambda: collect_ratings(store, iteration, parts.panel, parts.record_truth)),
+              ("score", lambda: score_iteration(store, iteration, cfg, parts.similarity))]
+    if not last:
+        stages += [("select", lambda: select_and_purge(store, iteration, cfg.selection, parts.similarity)),
+                   ("finetune", lambda: _finetune(store, iteration, versions, parts.trainer))]
+    for name, work in stages:
+        if store.stage_done(iteration, name):
+            continue
+        started = time.perf_counter()
+        work()
+        store.finish_stage(iteration, name, time.perf_counter() - started)
+    store.finish_stage(iteration, "done", 0.0)
+
+
+def _finetune(store: RunStore, iteration: int, versions: Versions, trainer: TrainerConfig) -> None:
+    if iteration + 1 not in versions.ids():  # the fine-tune finished, then the run stopped before marking it
+        finetune_next_version(store, iteration, versions, trainer)
+
+
+def _base_representations(parts: LoopParts) -> np.ndarray:
+    if parts._base_repr is None:
+        parts._base_repr = parts.similarity.represent(parts.base_songs.images)
+    return parts._base_repr

@@ -1,0 +1,78 @@
+"""After an iteration's ratings: quality control, then each new song's score under R (eq. 1),
+whether it beat its baseline, and its fine-tuning confidence c (eq. 2)."""
+from __future__ import annotations
+
+import numpy as np
+
+from hcbench.loop.config import LoopConfig
+from hcbench.loop.dispatch import song_images
+from hcbench.loop.generation import request_inputs
+from hcbench.loop.qc import QCResult, RatingTable, quality_control
+from hcbench.loop.rating import confidence, rating_function
+from hcbench.store import RunStore
+
+
+def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity) -> QCResult:
+    """QC over every rating so far; scores for the songs generated in ``iteration``. One transaction."""
+    ratings = store.rows("SELECT * FROM ratings WHERE iteration <= ? ORDER BY id", (iteration,))
+    table = RatingTable(*(np.array([r[k] for r in ratings]) for k in ("rater_id", "song_id", "stars")),
+                        np.array([r["listen_seconds"] / r["song_seconds"] for r in ratings]))
+    qc = quality_control(table, cfg.qc)
+    current = [i for i, r in enumerate(ratings) if r["iteration"] == iteration]
+    r_value = _rating_function_values(store, iteration, [ratings[i] for i in current], cfg, similarity)
+    with store.transaction() as db:
+        db.executemany("INSERT OR REPLACE INTO qc VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(iteration, int(r), float(rep), int(n), int(round(b * n)), int(f), why) for r, rep, n, b, f, why
+                        in zip(qc.raters, qc.reputation, qc.n_ratings, qc.brief_share, qc.flagged, qc.reason)])
+        db.executemany("INSERT OR REPLACE INTO rating_qc VALUES (?, ?, ?, ?, ?)",
+                       [(ratings[i]["id"], iteration, float(qc.weight[i]), int(qc.listen_failed[i]),
+                         int(qc.outlier[i])) for i in current])
+        db.executemany("INSERT OR REPLACE INTO song_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       _song_scores(iteration, [ratings[i] for i in current], qc.weight[current], r_value, qc, cfg))
+        store.finish_stage(iteration, "score", 0.0)
+    return qc
+
+
+def _rating_function_values(store, iteration, ratings: list[dict], cfg: LoopConfig, similarity) -> np.ndarray:
+    """R of each rating: its stars and listening, and the rated song's similarity to the request's inputs."""
+    inputs = request_inputs(store, iteration)
+    songs = sorted({r["song_id"] for r in ratings} | {s for ids in inputs.values() for s in ids})
+    if not songs:
+        return np.zeros(0)
+    images = dict(zip(songs, song_images(store, songs)))
+    representation = dict(zip(songs, similarity.represent(np.stack([images[s] for s in songs]))))
+    wanted = {rid: similarity.represent_set(np.stack([images[s] for s in ids])) for rid, ids in inputs.items()}
+    sim = np.array([float(similarity.similarity(representation[r["song_id"]][None], wanted[r["request_id"]][None])[0, 0])
+                    for r in ratings])
+    return rating_function(*(np.array([r[k] for r in ratings]) for k in ("stars", "listen_seconds", "song_seconds")),
+                           sim, cfg.rating)
+
+
+def _song_scores(iteration, ratings: list[dict], weight: np.ndarray, r_value: np.ndarray, qc: QCResult,
+                 cfg: LoopConfig) -> list[tuple]:
+    flagged = set(qc.raters[qc.flagged].tolist())
+    by_request: dict[int, dict] = {}
+    for rating, w, value in zip(ratings, weight, r_value):
+        entry = by_request.setdefault(rating["request_id"], {"song": [], "w": [], "r": [], "c": []})
+        if rating["role"] == "baseline":
+            entry["baseline"] = value
+            continue
+        if rating["role"] == "served":
+            entry["pair"], entry["requester"] = value, rating["rater_id"]
+        entry["song"].append(rating["song_id"])
+        entry["w"].append(w)
+        entry["r"].append(value)
+        entry["c"].append(float(confidence(rating["stars"], rating["listen_seconds"], rating["song_seconds"],
+                                           cfg.rating)))
+    rows = []
+    for entry in by_request.values():
+        if "baseline" not in entry:  # an old song served from D: nothing new to score
+            continue
+        w = np.asarray(entry["w"])
+        total = w.sum()
+        score = float(np.average(entry["r"], weights=w)) if total > 0 else float(np.mean(entry["r"]))
+        conf = float(np.average(entry["c"], weights=w)) if total > 0 else float(np.mean(entry["c"]))
+        beats = entry["pair"] > entry["baseline"] and entry["requester"] not in flagged
+        rows.append((iteration, entry["song"][0], score, float(entry["pair"]), float(entry["baseline"]),
+                     conf, int(beats), len(entry["r"])))
+    return rows

@@ -1,0 +1,169 @@
+"""Metrics of a run, read from its store alone: per iteration and version, Table 1, QC figures.
+
+The hidden tables (true utility, true profiles) are joined in here; the loop never reads them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hcbench.metrics.bootstrap import mean_with_ci
+from hcbench.metrics.descriptors import describe_spectrograms
+from hcbench.store import RunStore, read_song_image
+
+REFERENCE_FILE = "corpus_reference.npz"  # descriptors of held-out corpus clips, written at the run's start
+
+RATED_OUTPUTS = """
+SELECT r.id, r.iteration, r.version, r.song_id, r.rater_id, r.stars, r.listen_seconds / r.song_seconds AS listened,
+       q.weight AS qc_weight, t.utility
+FROM ratings r JOIN songs s ON s.id = r.song_id
+LEFT JOIN rating_qc q ON q.rating_id = r.id LEFT JOIN truth_ratings t ON t.rating_id = r.id
+WHERE r.role IN ('served', 'agreement') AND s.kind = 'generated' AND s.iteration = r.iteration
+"""  # ratings of songs generated in the iteration they were rated: what a version makes now
+
+
+@dataclass
+class RunMetrics:
+    cells: list[dict] = field(default_factory=list)  # one per (iteration, version)
+    iterations: list[dict] = field(default_factory=list)
+    table1: list[dict] = field(default_factory=list)  # one per input song
+    versions: list[int] = field(default_factory=list)
+
+
+def write_corpus_reference(run_dir: Path, images: np.ndarray) -> None:
+    path = Path(run_dir) / REFERENCE_FILE
+    if not path.is_file():
+        np.savez(path, descriptors=describe_spectrograms(images))
+
+
+def compute_metrics(store: RunStore) -> RunMetrics:
+    resamples, seed = int(store.get_meta("bootstrap", 1000)), int(store.get_meta("seed", 0))
+    rows = store.rows(RATED_OUTPUTS)
+    reference = _reference(store.run_dir)
+    done = [int(i) for i in store.column("SELECT iteration FROM stages WHERE stage = 'score' ORDER BY iteration")]
+    metrics = RunMetrics(versions=[int(v) for v in store.column("SELECT id FROM versions ORDER BY id")])
+    for iteration in done:
+        here = [r for r in rows if r["iteration"] == iteration]
+        for version in sorted({r["version"] for r in here}):
+            cell = [r for r in here if r["version"] == version]
+            metrics.cells.append({"iteration": iteration, "version": version,
+                                  **_cell(store, cell, reference, resamples, seed)})
+        metrics.iterations.append(_iteration(store, iteration))
+    metrics.table1 = _table1(store)
+    return metrics
+
+
+def evaluation(metrics: RunMetrics) -> list[dict]:
+    """Per version, the last scored iteration's cells: every version rated side by side, at random."""
+    if not metrics.cells:
+        return []
+    last = max(c["iteration"] for c in metrics.cells)
+    return sorted((c for c in metrics.cells if c["iteration"] == last), key=lambda c: c["version"])
+
+
+def _cell(store: RunStore, cell: list[dict], reference, resamples: int, seed: int) -> dict:
+    stars = np.array([r["stars"] for r in cell])
+    weights = np.array([1.0 if r["qc_weight"] is None else r["qc_weight"] for r in cell])
+    utility = np.array([r["utility"] for r in cell if r["utility"] is not None])
+    song_ids = sorted({r["song_id"] for r in cell})
+    descriptors = _descriptors(store, song_ids)
+    return {
+        "songs": len(song_ids), "ratings": len(cell),
+        "stars": mean_with_ci(stars, None, resamples, seed), "stars_qc": mean_with_ci(stars, weights, resamples, seed),
+        "utility": mean_with_ci(utility, None, resamples, seed),
+        "listened": float(np.mean([r["listened"] for r in cell])),
+        "diversity": _diversity(descriptors, reference), "corpus_distance": _corpus_distance(descriptors, reference),
+    }
+
+
+def _iteration(store: RunStore, iteration: int) -> dict:
+    requests = store.rows("SELECT dispatch, COUNT(*) AS n FROM requests WHERE iteration = ? GROUP BY dispatch",
+                          (iteration,))
+    counts = {r["dispatch"]: r["n"] for r in requests}
+    stages = {r["stage"]: round(r["seconds"], 2) for r in
+              store.rows("SELECT stage, seconds FROM stages WHERE iteration = ? AND stage != 'done'", (iteration,))}
+    return {
+        "iteration": iteration, "requests": sum(counts.values()), "new": counts.get("new", 0),
+        "old": counts.get("old", 0),
+        "ratings": int(store.scalar("SELECT COUNT(*) FROM ratings WHERE iteration = ?", (iteration,))),
+        "added_to_d": int(store.scalar("SELECT COUNT(*) FROM training_set WHERE added_iteration = ?", (iteration,))),
+        "purged": int(store.scalar("SELECT COUNT(*) FROM training_set WHERE removed_iteration = ?", (iteration,))),
+        "train_size": int(store.scalar("SELECT COUNT(*) FROM training_set WHERE added_iteration <= ? AND "
+                                       "(removed_iteration IS NULL OR removed_iteration > ?)", (iteration, iteration))),
+        "beat_baseline": _share(store.column("SELECT beats FROM song_scores WHERE iteration = ?", (iteration,))),
+        "qc": _qc_figures(store, iteration), "seconds": stages,
+    }
+
+
+def _qc_figures(store: RunStore, iteration: int) -> dict:
+    """Flagged raters against the truth: precision and recall for the profiles QC should catch."""
+    bad = set(store.get_meta("bad_profiles", []))
+    rows = store.rows("SELECT q.flagged, t.profile FROM qc q LEFT JOIN truth_raters t ON t.rater_id = q.rater_id "
+                      "WHERE q.iteration = ?", (iteration,))
+    flagged = np.array([bool(r["flagged"]) for r in rows])
+    is_bad = np.array([r["profile"] in bad for r in rows])
+    hits = int((flagged & is_bad).sum())
+    by_profile: dict[str, list[int]] = {}
+    for r in rows:
+        by_profile.setdefault(r["profile"] or "?", [0, 0])[0] += int(r["flagged"])
+        by_profile[r["profile"] or "?"][1] += 1
+    return {"raters": len(rows), "flagged": int(flagged.sum()), "bad": int(is_bad.sum()),
+            "precision": hits / flagged.sum() if flagged.sum() else float("nan"),
+            "recall": hits / is_bad.sum() if is_bad.sum() else float("nan"),
+            "flagged_by_profile": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_profile.items())}}
+
+
+def _table1(store: RunStore) -> list[dict]:
+    """The paper's Table 1: per input song, mean stars and count of its outputs' ratings per version."""
+    rows = store.rows(f"""SELECT s.label, ri.song_id AS input, o.version, o.stars
+                          FROM ({RATED_OUTPUTS}) o JOIN ratings r ON r.id = o.id
+                          JOIN request_inputs ri ON ri.request_id = r.request_id JOIN songs s ON s.id = ri.song_id""")
+    table: dict[int, dict] = {}
+    for r in rows:
+        entry = table.setdefault(r["input"], {"song": r["label"], "stars": {}, "count": {}})
+        entry["stars"].setdefault(r["version"], []).append(r["stars"])
+    for entry in table.values():
+        entry["count"] = {v: len(s) for v, s in entry["stars"].items()}
+        entry["stars"] = {v: float(np.mean(s)) for v, s in entry["stars"].items()}
+    return [table[k] for k in sorted(table)]
+
+
+def _descriptors(store: RunStore, song_ids: list[int]) -> np.ndarray:
+    paths = store.rows(f"SELECT image_path FROM songs WHERE id IN ({','.join(map(str, song_ids))}) ORDER BY id")
+    return describe_spectrograms(np.stack([read_song_image(store.run_dir, p["image_path"]) for p in paths]))
+
+
+def _reference(run_dir: Path) -> np.ndarray | None:
+    path = Path(run_dir) / REFERENCE_FILE
+    if not path.is_file():
+        return None
+    with np.load(path) as data:
+        return data["descriptors"]
+
+
+def _standardise(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    return (x - reference.mean(axis=0)) / np.where(reference.std(axis=0) > 1e-9, reference.std(axis=0), 1.0)
+
+
+def _diversity(descriptors: np.ndarray, reference) -> float:
+    """Mean pairwise distance between a cell's songs, in corpus standard deviations per feature."""
+    if len(descriptors) < 2 or reference is None:
+        return float("nan")
+    z = _standardise(descriptors, reference)
+    d = np.sqrt(((z[:, None] - z[None]) ** 2).mean(axis=2))
+    return float(d[np.triu_indices(len(z), 1)].mean())
+
+
+def _corpus_distance(descriptors: np.ndarray, reference) -> float:
+    """Mean distance from each song to its nearest held-out corpus clip (same units): off-manifold output is far."""
+    if reference is None or len(descriptors) == 0:
+        return float("nan")
+    z, ref = _standardise(descriptors, reference), _standardise(reference, reference)
+    d = np.sqrt(((z[:, None] - ref[None]) ** 2).mean(axis=2))
+    return float(d.min(axis=1).mean())
+
+
+def _share(values: np.ndarray) -> float:
+    return float(np.mean(values)) if len(values) else float("nan")

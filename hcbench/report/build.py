@@ -1,0 +1,31 @@
+"""Rebuild a run's metrics.jsonl, report.md and versions.png from its store alone."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from hcbench.metrics.loop_metrics import RunMetrics, compute_metrics
+from hcbench.report.markdown import report_markdown
+from hcbench.report.plots import plot_versions
+from hcbench.store import RunStore
+
+
+def rebuild_report(store: RunStore) -> RunMetrics:
+    metrics = compute_metrics(store)
+    run_dir = store.run_dir
+    lines = [json.dumps({"kind": "iteration_version", **c}) for c in metrics.cells]
+    lines += [json.dumps({"kind": "iteration", **r}) for r in metrics.iterations]
+    lines += [json.dumps({"kind": "table1", **r}) for r in metrics.table1]
+    _write(run_dir / "metrics.jsonl", "\n".join(lines) + "\n")
+    if metrics.cells:
+        plot_versions(metrics, run_dir / "versions.png")
+    title = f"hcbench run: {store.get_meta('config', {}).get('experiment_name', run_dir.name)} ({run_dir})"
+    _write(run_dir / "report.md", report_markdown(metrics, title))
+    return metrics
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)

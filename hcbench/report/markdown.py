@@ -1,0 +1,79 @@
+"""The run report in Markdown: the evaluation per version, Table 1 in the paper's form, per-iteration figures."""
+from __future__ import annotations
+
+from hcbench.report.formatting import ci_text
+from hcbench.metrics.loop_metrics import RunMetrics, evaluation
+
+
+def report_markdown(metrics: RunMetrics, title: str) -> str:
+    parts = [f"# {title}", "", "![rating and utility per version](versions.png)", "",
+             "## Evaluation: every version, rated side by side", "",
+             "Requests of the last iteration drew their version at random (no confirmation bias). Stars are "
+             "what raters reported (raw, then QC-weighted); utility is the simulators' hidden truth. "
+             "95% bootstrap intervals.", "", _evaluation_table(evaluation(metrics)), "",
+             "## Table 1: mean rating per input song and version", "", table1_markdown(metrics), "",
+             "## Per iteration and version", "", _cells_table(metrics.cells), "",
+             "## Per iteration: training set, quality control, time", "", _iterations_table(metrics.iterations), ""]
+    return "\n".join(parts)
+
+
+def table1_markdown(metrics: RunMetrics) -> str:
+    """Song | Rating (v0) .. | Count (v0) ..; as in the paper, over all ratings of each version's outputs."""
+    versions = metrics.versions
+    header = ["Song"] + [f"Rating (v{v})" for v in versions] + [f"Count (v{v})" for v in versions]
+    lines = [_row(header), _row(["---"] * len(header))]
+    for i, entry in enumerate(metrics.table1, 1):
+        stars = [_num(entry["stars"].get(v)) for v in versions]
+        counts = [str(entry["count"].get(v, 0)) for v in versions]
+        lines.append(_row([f"song{i} ({_short(entry['song'])})"] + stars + counts))
+    return "\n".join(lines)
+
+
+def _evaluation_table(rows: list[dict]) -> str:
+    header = ["version", "songs", "ratings", "stars", "stars (QC-weighted)", "true utility", "listened",
+              "diversity", "distance to corpus"]
+    lines = [_row(header), _row(["---"] * len(header))]
+    lines += [_row([f"v{c['version']}", str(c["songs"]), str(c["ratings"]), ci_text(c["stars"]), ci_text(c["stars_qc"]),
+                    ci_text(c["utility"], 3), f"{100 * c['listened']:.0f}%", _num(c["diversity"]),
+                    _num(c["corpus_distance"])]) for c in rows]
+    return "\n".join(lines)
+
+
+def _cells_table(cells: list[dict]) -> str:
+    header = ["iteration", "version", "songs", "ratings", "stars", "stars (QC)", "utility", "diversity",
+              "distance to corpus"]
+    lines = [_row(header), _row(["---"] * len(header))]
+    lines += [_row([str(c["iteration"]), f"v{c['version']}", str(c["songs"]), str(c["ratings"]), ci_text(c["stars"]),
+                    ci_text(c["stars_qc"]), ci_text(c["utility"], 3), _num(c["diversity"]), _num(c["corpus_distance"])])
+              for c in cells]
+    return "\n".join(lines)
+
+
+def _iterations_table(rows: list[dict]) -> str:
+    header = ["iteration", "requests (new/old)", "ratings", "beat baseline", "added to D", "purged", "D size",
+              "flagged", "QC precision", "QC recall", "flagged by profile", "seconds per stage"]
+    lines = [_row(header), _row(["---"] * len(header))]
+    for r in rows:
+        qc = r["qc"]
+        lines.append(_row([str(r["iteration"]), f"{r['requests']} ({r['new']}/{r['old']})", str(r["ratings"]),
+                           _pct(r["beat_baseline"]), str(r["added_to_d"]), str(r["purged"]), str(r["train_size"]),
+                           f"{qc['flagged']}/{qc['raters']}", _pct(qc["precision"]), _pct(qc["recall"]),
+                           ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
+                           ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]))
+    return "\n".join(lines)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _num(value, digits: int = 2) -> str:
+    return "–" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def _pct(value) -> str:
+    return "–" if value != value else f"{100 * value:.0f}%"
+
+
+def _short(label: str, width: int = 28) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"

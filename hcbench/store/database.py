@@ -1,0 +1,94 @@
+"""One SQLite database per run: opened, migrated, and written only inside transactions.
+
+A transaction either lands whole or not at all, so a run killed at any moment leaves
+the database as it was after the last finished unit of work (a batch of songs, a batch
+of ratings, a selection); the runner redoes the unfinished unit on resume.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from hcbench.errors import HCBenchError
+from hcbench.store.schema import SCHEMA, SCHEMA_VERSION
+
+DB_NAME = "run.db"
+
+
+class StoreError(HCBenchError):
+    """The run directory's database is missing, foreign or from another schema."""
+
+
+class RunStore:
+    """The database of one run directory; ``songs/`` beside it holds the audio and spectrograms."""
+
+    def __init__(self, run_dir: str | Path, create: bool = True):
+        self.run_dir = Path(run_dir)
+        self.path = self.run_dir / DB_NAME
+        if not create and not self.path.is_file():
+            raise StoreError(f"{self.run_dir} holds no {DB_NAME}; give the directory of an hcbench run "
+                             "(the run_dir that `hcbench run` printed)")
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.connection.row_factory = sqlite3.Row
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=FULL")  # a committed rating survives a power cut
+        self.connection.execute("PRAGMA foreign_keys=ON")
+        self._migrate(create)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing writes; nested use joins the outer transaction."""
+        if self.connection.in_transaction:
+            yield self.connection
+            return
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def rows(self, sql: str, params: Sequence = ()) -> list[dict]:
+        return [dict(row) for row in self.connection.execute(sql, params)]
+
+    def column(self, sql: str, params: Sequence = ()) -> np.ndarray:
+        return np.array([row[0] for row in self.connection.execute(sql, params)])
+
+    def scalar(self, sql: str, params: Sequence = ()):
+        row = self.connection.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def get_meta(self, key: str, default=None):
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return default if value is None else json.loads(value)
+
+    def set_meta(self, key: str, value) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    def stage_done(self, iteration: int, stage: str) -> bool:
+        return self.scalar("SELECT 1 FROM stages WHERE iteration = ? AND stage = ?", (iteration, stage)) is not None
+
+    def finish_stage(self, iteration: int, stage: str, seconds: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO stages VALUES (?, ?, ?, ?)", (iteration, stage, seconds, time.time()))
+
+    def _migrate(self, create: bool) -> None:
+        found = self.connection.execute("PRAGMA user_version").fetchone()[0]
+        if found == 0 and create:
+            self.connection.executescript(SCHEMA)
+            self.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif found != SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {found}, this hcbench reads {SCHEMA_VERSION}; "
+                             "rerun the experiment into a new run_dir with this version")

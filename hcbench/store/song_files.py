@@ -1,0 +1,37 @@
+"""A song on disk: its mel spectrogram as a lossless PNG and the audio raters hear as WAV."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from hcbench.audio import MelConfig, image_to_audio, write_audio
+from hcbench.errors import MissingFileError
+
+GRIFFIN_LIM_SEED = 0  # the audio of an image does not depend on when or where it was written
+
+
+def write_song_files(folder: Path, song_id: int, image: np.ndarray, mel: MelConfig) -> tuple[str, str, float]:
+    """Write ``song_id``'s PNG and WAV under ``folder``; returns (image path, audio path, seconds), relative."""
+    folder.mkdir(parents=True, exist_ok=True)
+    image_name, audio_name = f"{song_id:07d}.png", f"{song_id:07d}.wav"
+    _atomic(folder / image_name, lambda tmp: Image.fromarray(np.asarray(image, np.uint8)).save(tmp, format="PNG"))
+    audio = image_to_audio(image, mel, seed=GRIFFIN_LIM_SEED)
+    _atomic(folder / audio_name, lambda tmp: write_audio(tmp, audio, mel.sample_rate))
+    return f"{folder.name}/{image_name}", f"{folder.name}/{audio_name}", len(audio) / mel.sample_rate
+
+
+def read_song_image(run_dir: Path, image_path: str) -> np.ndarray:
+    path = Path(run_dir) / image_path
+    if not path.is_file():
+        raise MissingFileError(f"song spectrogram {path} is missing; the run directory was changed by hand "
+                               "(restore it, or rerun the experiment)")
+    return np.asarray(Image.open(path), np.uint8)
+
+
+def _atomic(path: Path, write) -> None:
+    tmp = path.with_name(f".tmp-{path.name}")  # keeps the suffix that picks the format
+    write(tmp)
+    os.replace(tmp, path)
