@@ -17,7 +17,7 @@ def per_iteration(value: int | list[int] | None, iteration: int):
 class RequestConfig:
     """Who asks for music, with which input songs, and how much it resembles them."""
 
-    per_iteration: int | list[int] = 96  # requests per iteration (a list gives one per iteration)
+    per_iteration: int | list[int] = 200  # requests per iteration (a list gives one per iteration)
     active_raters: int | list[int] | None = None  # raters taking part per iteration; None: the whole population
     inputs_per_request: int = 2  # input songs a rater brings
     pool_size: int = 10  # input songs on offer (corpus songs): the rows of Table 1
@@ -79,8 +79,8 @@ class QCConfig:
     listen_discount: float = 0.1  # weight kept by such a rating
     reputation: bool = True  # weigh raters by agreement with the consensus of others
     reputation_prior: float = 0.5  # reputation of a rater with no track record
-    reputation_prior_ratings: float = 5.0  # how many ratings the prior counts for
-    flag_below: float = 0.15  # reputation under which a rater is flagged
+    reputation_prior_ratings: float = 3.0  # how many ratings the prior counts for
+    flag_below: float = 0.35  # reputation under which a rater is flagged
     flag_listen_failures: float = 0.5  # share of listen-check failures that flags a rater
     min_ratings_to_flag: int = 4
     outlier_filter: bool = True  # drop ratings far from the song's other ratings

@@ -15,7 +15,7 @@ from hcbench.loop.config import QCConfig
 
 ROBUST_SD = 1.4826  # MAD -> standard deviation for normal data
 MIN_SPREAD = 0.5  # stars: a unanimous song still tolerates one half-step
-FULL_DISAGREEMENT = 2.0  # stars from the consensus at which a rating shows no agreement at all
+FULL_DISAGREEMENT = 1.5  # stars from the consensus at which a rating shows no agreement at all
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,16 @@ def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity
     current = [i for i, r in enumerate(ratings) if r["iteration"] == iteration]
     r_value = _rating_function_values(store, iteration, [ratings[i] for i in current], cfg, similarity)
     with store.transaction() as db:
-        db.executemany("INSERT OR REPLACE INTO qc VALUES (?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO qc (iteration, rater_id, reputation, n_ratings, brief_listens, "
+                       "flagged, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [(iteration, int(r), float(rep), int(n), int(round(b * n)), int(f), why) for r, rep, n, b, f, why
                         in zip(qc.raters, qc.reputation, qc.n_ratings, qc.brief_share, qc.flagged, qc.reason)])
-        db.executemany("INSERT OR REPLACE INTO rating_qc VALUES (?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO rating_qc (rating_id, iteration, weight, listen_failed, outlier) "
+                       "VALUES (?, ?, ?, ?, ?)",
                        [(ratings[i]["id"], iteration, float(qc.weight[i]), int(qc.listen_failed[i]),
                          int(qc.outlier[i])) for i in current])
-        db.executemany("INSERT OR REPLACE INTO song_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO song_scores (iteration, song_id, score, pair_score, baseline_score, "
+                       "confidence, beats, n_ratings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        _song_scores(iteration, [ratings[i] for i in current], qc.weight[current], r_value, qc, cfg))
         store.finish_stage(iteration, "score", 0.0)
     return qc

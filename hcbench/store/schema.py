@@ -69,7 +69,7 @@ CREATE TABLE IF NOT EXISTS qc (
     rater_id INTEGER NOT NULL,
     reputation REAL NOT NULL,
     n_ratings INTEGER NOT NULL,
-    listen_failures INTEGER NOT NULL,
+    brief_listens INTEGER NOT NULL,           -- ratings given after hardly listening
     flagged INTEGER NOT NULL,
     reason TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (iteration, rater_id)

@@ -1,0 +1,46 @@
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.utils import instantiate
+
+from hcbench.errors import ConfigError
+from hcbench.loop.config import LoopConfig, per_iteration
+from hcbench.models.pretrain import TrainerConfig
+from hcbench.paths import conf_dir
+
+EXPERIMENTS = sorted(p.stem for p in (conf_dir() / "experiment").glob("*.yaml"))
+
+
+def _run_config(*overrides):
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        return compose("run", overrides=list(overrides))
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_every_experiment_composes_into_a_loop_and_a_fine_tuner(experiment):
+    cfg = _run_config(f"experiment={experiment}")
+    loop = instantiate(cfg.loop)
+    assert isinstance(loop, LoopConfig) and loop.versions >= 3
+    assert isinstance(instantiate(cfg.finetune), TrainerConfig)
+    assert cfg.run_dir == f"runs/{cfg.experiment_name}/seed0"
+
+
+def test_the_paper_pilot_follows_section_6():
+    loop = instantiate(_run_config("experiment=paper_pilot").loop)
+    assert [per_iteration(loop.requests.active_raters, t) for t in range(3)] == [5, 50, 50]
+    assert loop.selection.top_k == 100 and loop.dispatch.p_old == 0.25 and loop.dispatch.live_versions == "all"
+
+
+@pytest.mark.parametrize("override, field", [
+    ("loop.dispatch.p_old=1.5", "p_old"), ("loop.requests.strength=0", "strength"),
+    ("loop.qc.agreement_k=0", "agreement_k"), ("loop.selection.top_k=0", "top_k"),
+    ("loop.dispatch.live_versions=some", "live_versions"), ("loop.versions=0", "versions"),
+])
+def test_bad_loop_values_name_the_field(override, field):
+    with pytest.raises(Exception, match=field) as info:
+        instantiate(_run_config(override).loop)
+    assert isinstance(info.value, ConfigError) or isinstance(info.value.__cause__, ConfigError)
+
+
+def test_settings_can_change_per_iteration():
+    assert [per_iteration([5, 50], t) for t in range(3)] == [5, 50, 50]
+    assert per_iteration(7, 4) == 7

@@ -1,0 +1,61 @@
+"""Dispatch and rating collection on a run's first iterations (tiny model, in process)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hcbench.commands.run import run_experiment
+from hcbench.loop import collect
+from hcbench.store import RunStore
+from tests.loop.conftest import loop_config
+
+
+@pytest.mark.slow
+def test_old_songs_are_served_at_p_old_and_versions_are_drawn_at_random(tmp_path):
+    run_dir = tmp_path / "run"
+    run_experiment(loop_config(run_dir, "loop.versions=2", "loop.requests.per_iteration=[12,160]",
+                               "loop.dispatch.p_old=0.25", "loop.qc.agreement_k=3"))
+    store = RunStore(run_dir, create=False)
+    later = store.rows("SELECT * FROM requests WHERE iteration = 1")
+    old = np.array([r["dispatch"] == "old" for r in later])
+    assert 0.15 < old.mean() < 0.35  # 160 draws at p = 0.25
+    versions = np.array([r["version"] for r in later])
+    assert 0.35 < versions.mean() < 0.65  # v0 and v1 alike
+    for r in later:
+        if r["dispatch"] == "old":  # the nearest song of D, and nothing to compare it with
+            assert r["baseline_song_id"] is None
+            assert store.scalar("SELECT 1 FROM training_set WHERE song_id = ?", (r["served_song_id"],))
+        else:
+            assert store.scalar("SELECT kind FROM songs WHERE id = ?", (r["served_song_id"],)) == "generated"
+            assert store.scalar("SELECT 1 FROM training_set WHERE song_id = ?", (r["baseline_song_id"],))
+    agreement = store.rows("SELECT request_id, COUNT(DISTINCT rater_id) AS n FROM ratings WHERE role != 'baseline' "
+                           "AND iteration = 1 GROUP BY request_id")
+    new_ids = {r["id"] for r in later if r["dispatch"] == "new"}
+    assert {a["n"] for a in agreement if a["request_id"] in new_ids} == {3}  # output agreement: 3 distinct raters
+
+
+@pytest.mark.slow
+def test_a_crash_while_rating_loses_and_repeats_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect, "CHUNK", 4)
+    args = ("loop.versions=1",)
+    run_experiment(loop_config(tmp_path / "whole", *args))
+    calls = {"n": 0}
+    original = collect._rate_chunk
+
+    def crash_on_second_chunk(*a, **k):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("killed while rating")
+        return original(*a, **k)
+
+    monkeypatch.setattr(collect, "_rate_chunk", crash_on_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(loop_config(tmp_path / "crashed", *args))
+    crashed = RunStore(tmp_path / "crashed", create=False)
+    assert 0 < crashed.scalar("SELECT COUNT(*) FROM ratings") < RunStore(tmp_path / "whole").scalar(
+        "SELECT COUNT(*) FROM ratings")
+    monkeypatch.setattr(collect, "_rate_chunk", original)
+    run_experiment(loop_config(tmp_path / "crashed", *args))
+    columns = "request_id, rater_id, song_id, role, stars, listen_seconds"
+    whole = RunStore(tmp_path / "whole").rows(f"SELECT {columns} FROM ratings ORDER BY id")
+    assert crashed.rows(f"SELECT {columns} FROM ratings ORDER BY id") == whole

@@ -1,0 +1,131 @@
+"""End to end on the tiny model: what a run records, its report, its gate, and a crash in the middle."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from hcbench.commands.run import run_experiment
+from hcbench.metrics.gate import gate_failures
+from hcbench.metrics.loop_metrics import compute_metrics
+from hcbench.store import RunStore
+from tests.loop.conftest import FAST, loop_config
+
+RATING_COLUMNS = "request_id, rater_id, song_id, role, iteration, version, stars, listen_seconds"
+
+
+def _ratings(run_dir):
+    with sqlite3.connect(run_dir / "run.db") as db:
+        return db.execute(f"SELECT {RATING_COLUMNS} FROM ratings ORDER BY request_id, role, rater_id").fetchall()
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("run")
+    run_experiment(loop_config(run_dir))
+    return run_dir
+
+
+@pytest.mark.slow
+def test_a_run_records_requests_ratings_truth_and_versions(finished_run):
+    store = RunStore(finished_run, create=False)
+    assert store.column("SELECT id FROM versions ORDER BY id").tolist() == [0, 1, 2]
+    for version in (1, 2):
+        assert (finished_run / "versions" / f"v{version}" / "model" / "unet").is_dir()
+        assert (finished_run / "versions" / f"v{version}" / "train" / "checkpoints" / "last.pt").is_file()
+    requests = store.rows("SELECT * FROM requests")
+    assert len(requests) == 3 * 12 and all(r["served_song_id"] is not None for r in requests)
+    assert {r["dispatch"] for r in requests if r["iteration"] == 0} == {"new"}  # D is empty at v0
+    expected = sum(1 if r["dispatch"] == "old" else 2 + len(json.loads(r["agreement_raters"])) for r in requests)
+    assert store.scalar("SELECT COUNT(*) FROM ratings") == expected
+    assert store.scalar("SELECT COUNT(*) FROM truth_ratings") == expected
+    assert store.scalar("SELECT COUNT(*) FROM truth_raters") == 24
+    last = [r["version"] for r in requests if r["iteration"] == 2 and r["dispatch"] == "new"]
+    assert len(set(last)) >= 2  # the evaluation draws versions at random
+    assert store.scalar("SELECT COUNT(*) FROM training_set WHERE added_iteration = 0") > 0  # cold start
+
+
+@pytest.mark.slow
+def test_the_report_is_rebuilt_from_the_database_alone(finished_run, tmp_path):
+    report = (finished_run / "report.md").read_text()
+    assert "Table 1" in report and "| Song | Rating (v0) | Rating (v1) | Rating (v2) | Count (v0)" in report
+    lines = (finished_run / "metrics.jsonl").read_text().splitlines()
+    kinds = {json.loads(line)["kind"] for line in lines}
+    assert kinds == {"iteration_version", "iteration", "table1"}
+    for name in ("report.md", "metrics.jsonl", "versions.png"):
+        (finished_run / name).unlink()
+    result = _hcbench("report", str(finished_run))
+    assert result.returncode == 0, result.stderr
+    assert (finished_run / "report.md").read_text() == report
+    assert (finished_run / "versions.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_check_exits_by_the_gate_and_names_the_failing_step(finished_run):
+    failures = gate_failures(compute_metrics(RunStore(finished_run, create=False)), margin=0.0)
+    result = _hcbench("check", str(finished_run))
+    assert result.returncode == (1 if failures else 0)
+    strict = _hcbench("check", str(finished_run), "--margin", "10")
+    assert strict.returncode == 1 and "v0 -> v1" in strict.stdout and "needs > +10.000" in strict.stdout
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_with_no_rating_lost_or_repeated(finished_run, tmp_path):
+    run_dir = tmp_path / "killed"
+    command = [sys.executable, "-c", "from hcbench.cli import main; main()", "run", *FAST, f"run_dir={run_dir}"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    state = _wait_for_iteration_1_songs(run_dir / "run.db", process)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert state["generated"] > 0 and not state["generate_done"], state  # killed in the middle of iteration 1
+    run_experiment(loop_config(run_dir))  # the same command again continues
+    assert _ratings(run_dir) == _ratings(finished_run)
+    with sqlite3.connect(run_dir / "run.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM ratings").fetchone()[0] == len(set(_ratings(run_dir)))
+
+
+def test_an_existing_run_continues_only_under_its_own_config(tmp_path):
+    from hcbench.commands.run import _open_store
+    from hcbench.errors import ConfigError
+
+    _open_store(loop_config(tmp_path))
+    with pytest.raises(ConfigError, match="differs at loop.qc.agreement_k"):
+        _open_store(loop_config(tmp_path, "loop.qc.agreement_k=5"))
+    with pytest.raises(ConfigError, match="resume=false"):
+        _open_store(loop_config(tmp_path, "resume=false"))
+
+
+def test_check_on_a_directory_without_a_run_is_one_line(tmp_path):
+    result = _hcbench("check", str(tmp_path))
+    assert result.returncode == 1 and result.stderr.startswith("error:") and "holds no run.db" in result.stderr
+
+
+def _wait_for_iteration_1_songs(db_path, process, timeout: float = 240.0) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
+        if db_path.is_file():
+            try:
+                with sqlite3.connect(db_path, timeout=1) as db:
+                    generated = db.execute("SELECT COUNT(*) FROM songs WHERE kind = 'generated' AND iteration = 1"
+                                           ).fetchone()[0]
+                    done = db.execute("SELECT COUNT(*) FROM stages WHERE iteration = 1 AND stage = 'generate'"
+                                      ).fetchone()[0]
+            except sqlite3.OperationalError:  # tables not created yet
+                generated, done = 0, 0
+            if generated:
+                return {"generated": generated, "generate_done": bool(done)}
+        time.sleep(0.05)
+    raise AssertionError("the run never reached iteration 1")
+
+
+def _hcbench(*args):
+    command = [sys.executable, "-c", "from hcbench.cli import main; main()", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
