@@ -25,6 +25,10 @@ from hcbench.seeding import seed_everything
 
 def run_pretrain(cfg: DictConfig) -> Path:
     """Train, export in diffusers' layout, evaluate; returns the model directory."""
+    if cfg.model.get("kind") == "vqvae":  # the similarity model: its own trainer, evidence and card
+        from hcbench.commands.pretrain_vqvae import run_pretrain_vqvae
+
+        return run_pretrain_vqvae(cfg)
     seed_everything(cfg.seed)
     out_dir = Path(cfg.out_dir)
     generator = untrained_generator(cfg.model, cfg.seed, cfg.device)
@@ -60,12 +64,16 @@ def _finish_card(cfg, generator, facts: dict, out_dir: Path, model_dir: Path) ->
         parameters=sum(p.numel() for p in generator.unet.parameters()), batch_size=cfg.trainer.batch_size,
         command="hcbench pretrain " + " ".join(sys.argv[1:]),
     )
-    card = write_model_card(model_dir / "MODEL_CARD.md", facts)
+    show_card_and_install(write_model_card(model_dir / "MODEL_CARD.md", facts), cfg)
+
+
+def show_card_and_install(card: Path, cfg: DictConfig) -> None:
+    """Print the model card; with ``install_preset`` copy its folder into the package's presets/<model.name>."""
     Console().print(Markdown(card.read_text()))
     if cfg.install_preset:
         target = PRESETS_DIR / cfg.model.name
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(model_dir, target)
+        shutil.copytree(card.parent, target)
         Console().print(f"[green]installed preset {cfg.model.name} -> {target}")
 
 

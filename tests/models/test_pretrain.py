@@ -6,6 +6,7 @@ from hcbench.errors import ConfigError, HCBenchError
 from hcbench.models import pretrain as pretrain_module
 from hcbench.models.factory import untrained_generator
 from hcbench.models.pretrain import TrainerConfig, pretrain
+from tests.models.interrupt import killed_at_step
 
 
 def _striped_images(n=64, size=32, seed=0):
@@ -36,17 +37,8 @@ def test_killed_run_resumes_to_the_same_weights(tmp_path, tiny_model_cfg, monkey
     uninterrupted = untrained_generator(tiny_model_cfg, seed=0)
     pretrain(uninterrupted, _striped_images(), _config(), tmp_path / "whole")
 
-    real_step = pretrain_module._train_step
-
-    def dies_after_step_6(state, *args):
-        if state.step == 6:
-            raise KeyboardInterrupt  # a kill between checkpoints (saved at 4)
-        return real_step(state, *args)
-
-    monkeypatch.setattr(pretrain_module, "_train_step", dies_after_step_6)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), killed_at_step(monkeypatch, pretrain_module, 6):  # checkpoint at 4
         pretrain(untrained_generator(tiny_model_cfg, seed=0), _striped_images(), _config(), tmp_path / "resumed")
-    monkeypatch.setattr(pretrain_module, "_train_step", real_step)
     resumed = untrained_generator(tiny_model_cfg, seed=0)
     summary = pretrain(resumed, _striped_images(), _config(), tmp_path / "resumed")
     assert summary["steps"] == 12
