@@ -5,7 +5,6 @@ import argparse
 import sys
 
 from rich.console import Console
-from rich.markdown import Markdown
 
 from hcbench.errors import report_user_errors
 from hcbench.report.build import rebuild_report
@@ -21,7 +20,8 @@ def report(argv: list[str]) -> None:
     store = RunStore(args.run_dir, create=False)
     metrics = rebuild_report(store)
     console = Console()
-    console.print(Markdown("## Table 1\n\n" + table1_markdown(metrics)))
+    print("Table 1: mean rating per input song and version, and rating counts\n")
+    print(table1_markdown(metrics), "\n")
     console.print(f"wrote {store.run_dir / 'report.md'}, {store.run_dir / 'metrics.jsonl'}, "
                   f"{store.run_dir / 'versions.png'}")
 

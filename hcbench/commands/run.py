@@ -16,7 +16,6 @@ import hydra
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from rich.console import Console
-from rich.markdown import Markdown
 
 from hcbench.corpus import build_corpus
 from hcbench.errors import ConfigError, report_user_errors
@@ -55,7 +54,8 @@ def run_experiment(cfg: DictConfig) -> Path:
                       after_iteration=lambda s, t: print_iteration(rebuild_report(s), t))
     run_loop(store, versions, parts)
     console = Console()
-    console.print(Markdown("## Table 1\n\n" + table1_markdown(rebuild_report(store))))
+    print("\nTable 1: mean rating per input song and version, and rating counts\n")
+    print(table1_markdown(rebuild_report(store)), "\n")
     console.print(f"[green]done:[/green] {store.run_dir}  (report: {store.run_dir / 'report.md'}; "
                   f"gate: hcbench check {store.run_dir})")
     return store.run_dir

@@ -25,8 +25,9 @@ def table1_markdown(metrics: RunMetrics) -> str:
     for i, entry in enumerate(metrics.table1, 1):
         stars = [_num(entry["stars"].get(v)) for v in versions]
         counts = [str(entry["count"].get(v, 0)) for v in versions]
-        lines.append(_row([f"song{i} ({_short(entry['song'])})"] + stars + counts))
-    return "\n".join(lines)
+        lines.append(_row([f"song{i}"] + stars + counts))
+    legend = [f"song{i}: {entry['song']}" for i, entry in enumerate(metrics.table1, 1)]
+    return "\n".join(lines) + "\n\nInput songs: " + "; ".join(legend) + "."
 
 
 def _evaluation_table(rows: list[dict]) -> str:
@@ -74,6 +75,3 @@ def _num(value, digits: int = 2) -> str:
 def _pct(value) -> str:
     return "–" if value != value else f"{100 * value:.0f}%"
 
-
-def _short(label: str, width: int = 28) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"

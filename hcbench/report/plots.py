@@ -50,9 +50,10 @@ def plot_versions(metrics, path: Path) -> Path:
     for iteration in sorted({c["iteration"] for c in metrics.cells}):
         cells = sorted((c for c in metrics.cells if c["iteration"] == iteration), key=lambda c: c["version"])
         x = np.array([c["version"] for c in cells]) + 0.04 * iteration
+        color = f"C{iteration % 10}"
         for ax, key in zip(axes, ("stars", "utility")):
-            _errorbar(ax, x, [c[key] for c in cells], f"iteration {iteration}")
-        _errorbar(axes[0], x, [c["stars_qc"] for c in cells], None, style=":", alpha=0.6)
+            _errorbar(ax, x, [c[key] for c in cells], f"iteration {iteration}", color)
+        _errorbar(axes[0], x + 0.02, [c["stars_qc"] for c in cells], None, color, style=":o", alpha=0.5)
     for ax, label in zip(axes, ("mean observed stars (dotted: QC-weighted)", "mean true utility")):
         ax.set(xlabel="version", ylabel=label, xticks=metrics.versions)
         ax.grid(alpha=0.3)
@@ -63,7 +64,7 @@ def plot_versions(metrics, path: Path) -> Path:
     return Path(path)
 
 
-def _errorbar(ax, x, stats: list[dict], label, style: str = "-o", alpha: float = 1.0) -> None:
+def _errorbar(ax, x, stats: list[dict], label, color: str, style: str = "-o", alpha: float = 1.0) -> None:
     mean = np.array([s["mean"] for s in stats])
     err = np.array([[s["mean"] - s["low"], s["high"] - s["mean"]] for s in stats]).T
-    ax.errorbar(x, mean, yerr=err, fmt=style, capsize=3, label=label, alpha=alpha)
+    ax.errorbar(x, mean, yerr=err, fmt=style, capsize=3, label=label, alpha=alpha, color=color)
