@@ -57,7 +57,8 @@ class Manifold:
         order = np.random.default_rng(seed).permutation(len(reference))
         held = order[: len(reference) // 5] if len(reference) >= 50 else order  # tiny references: judge in-sample
         fit = order[len(held):] if len(reference) >= 50 else order
-        self.pca = PCA(max_dims, random_state=seed).fit(reference[fit]) if reference.shape[1] > max_dims else None
+        dims = min(max_dims, len(fit))  # PCA cannot keep more components than it has points (small references)
+        self.pca = PCA(dims, random_state=seed).fit(reference[fit]) if reference.shape[1] > dims else None
         points = self._project(reference[fit])
         k = int(max(1, min(components, len(points) // (4 * points.shape[1]))))  # >= 4*dim points per component
         self.gmm = GaussianMixture(k, covariance_type="full", reg_covar=regularisation, random_state=seed)

@@ -44,6 +44,13 @@ def test_wide_spaces_are_reduced_before_the_mixture():
     assert manifold.pca.n_components_ == 16 and manifold.quality(reference[:3] * 4).max() < 0
 
 
+def test_a_wide_space_with_fewer_reference_clips_than_max_dims_still_fits():
+    """The VQ-VAE embedder's 128 dimensions on a 27-clip corpus: PCA keeps at most one component per point."""
+    reference = np.random.default_rng(0).standard_normal((27, 128))
+    manifold = Manifold(reference, max_dims=32)
+    assert manifold.pca.n_components_ == 27 and np.isfinite(manifold.quality(reference[:3])).all()
+
+
 def test_bad_weights_are_refused():
     with pytest.raises(ConfigError, match="noise must never please anyone"):
         UtilityConfig(quality_weight=0.0)
