@@ -12,7 +12,7 @@ SUBCOMMANDS = {
     "pretrain": ("hcbench.commands.pretrain", "train a base UNet on the corpus and write a model card"),
     "generate": ("hcbench.commands.generate", "sample, or merge input songs by DDIM inversion + SLERP"),
     "rate": ("hcbench.commands.rate", "how a simulated rater population hears audio files (stars, listening, utility)"),
-    "similarity": ("hcbench.commands.similarity", "eq. 3/4 similarity of a song to others and to their set (VQ-VAE codebook)"),
+    "similarity": ("hcbench.commands.similarity", "eq. 3/4 similarity of a song to others and to their set (VQ-VAE)"),
     "run": ("hcbench.commands.run", "the paper's loop with simulated raters: rate, select, fine-tune, v0 -> v1 -> ..."),
     "report": ("hcbench.commands.report", "rebuild a run's metrics.jsonl, report.md and plot from its database"),
     "check": ("hcbench.commands.check", "CI gate: fail unless rating and utility rise from each version to the next"),

@@ -37,7 +37,8 @@ def run_similarity(cfg: DictConfig) -> dict:
     first = similarity.represent_set(songs[0])
     others = np.stack([similarity.represent_set(images) for images in songs[1:]])
     together = similarity.represent_set(np.concatenate(songs[1:]))
-    return {"similarity": type(similarity).__name__, "representation": getattr(similarity, "representation", "descriptor"),
+    representation = getattr(similarity, "representation", "descriptor")
+    return {"similarity": type(similarity).__name__, "representation": representation,
             "first": str(files[0]), "clips": {str(f): len(images) for f, images in zip(files, songs)},
             "to_each": {str(f): round(float(s), 4) for f, s in zip(files[1:], similarity.similarity(first, others))},
             "to_set": round(float(similarity.similarity(first, together)), 4)}
@@ -56,8 +57,9 @@ def _print_table(summary: dict) -> None:
         table.add_row(Path(name).name, str(summary["clips"][name]), f"{value:.3f}")
     table.add_section()
     set_clips = sum(summary["clips"][name] for name in summary["to_each"])
-    table.add_row(f"all {len(summary['to_each'])} others as one set", str(set_clips), f"{summary['to_set']:.3f}",
-                  style="bold")
+    others = len(summary["to_each"])
+    label = f"the {others} others as one set" if others > 1 else "the other song as a set"
+    table.add_row(label, str(set_clips), f"{summary['to_set']:.3f}", style="bold")
     Console().print(table)
 
 

@@ -33,7 +33,8 @@ class CodebookSimilarity:
 
     def __init__(self, path: str = "vqvae", representation: str = "usage", mel: MelConfig | None = None):
         if representation not in REPRESENTATIONS:
-            raise ConfigError(f"similarity.representation must be one of {list(REPRESENTATIONS)}, got {representation!r}")
+            raise ConfigError(f"similarity.representation must be one of {list(REPRESENTATIONS)}, "
+                              f"got {representation!r}")
         self.loaded = load_vqvae(path)
         self.representation = representation
         self.mel = mel or self.loaded.mel  # the geometry callers' images are in

@@ -75,7 +75,7 @@ def test_cli_prints_a_table_json_and_one_line_errors(tmp_path):
     paths = _songs(tmp_path)
     table = _hcbench("similarity", *map(str, paths), cwd=tmp_path)
     assert table.returncode == 0, table.stderr
-    assert "song1.wav" in table.stdout and "all 2 others as one set" in table.stdout
+    assert "song1.wav" in table.stdout and "the 2 others as one set" in table.stdout
     as_json = _hcbench("similarity", *map(str, paths), "--json", cwd=tmp_path)
     assert json.loads(as_json.stdout)["first"] == str(paths[0])
     (tmp_path / "broken.wav").write_bytes(b"RIFF....not audio")

@@ -44,7 +44,8 @@ def retrieval(query: np.ndarray, gallery: np.ndarray, query_labels: list[dict], 
     results = {}
     for key in keys:
         same = _same(query_labels, gallery_labels, key).astype(bool)
-        results[key] = {"precision": precision_at_k(similarity, same, eligible, k), "chance": chance_precision(same, eligible)}
+        results[key] = {"precision": precision_at_k(similarity, same, eligible, k),
+                        "chance": chance_precision(same, eligible)}
     return results
 
 
@@ -64,7 +65,8 @@ def _same(a: list[dict], b: list[dict], key: str) -> np.ndarray:
     return (ia[:, None] == ib[None, :]).astype(np.int8)
 
 
-def representations(model, images: np.ndarray, reference_descriptors: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def representations(model, images: np.ndarray,
+                    reference_descriptors: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per-clip rows of each representation compared in the card: eq. 3 usage, head embedding, descriptors.
 
     Descriptors are standardised by ``reference_descriptors`` (the gallery's), else by their own statistics.

@@ -84,10 +84,10 @@ def _retrieval_section(evidence: dict) -> list[str]:
         if name not in evidence["retrieval"]:
             continue
         result = evidence["retrieval"][name]
-        cells = " | ".join(f"{result['train'][k]['precision']:.3f} | {result['heldout'][k]['precision']:.3f}" for k in keys)
+        cells = " | ".join(f"{result[g][k]['precision']:.3f}" for k in keys for g in ("train", "heldout"))
         lines.append(f"| {label} | {cells} |")
     chance = evidence["retrieval"]["usage"]
-    cells = " | ".join(f"{chance['train'][k]['chance']:.3f} | {chance['heldout'][k]['chance']:.3f}" for k in keys)
+    cells = " | ".join(f"{chance[g][k]['chance']:.3f}" for k in keys for g in ("train", "heldout"))
     return [*lines, f"| chance | {cells} |", ""]
 
 

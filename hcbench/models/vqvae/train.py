@@ -83,8 +83,9 @@ def write_history(history: dict[str, list[float]], out_dir: Path) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     names = list(history)
+    steps = len(history[names[0]]) if names else 0
     with open(out_dir / "losses.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["step", *names])
-        writer.writerows([i + 1, *(f"{history[n][i]:.6f}" for n in names)] for i in range(len(history[names[0]]) if names else 0))
+        writer.writerows([i + 1, *(f"{history[n][i]:.6f}" for n in names)] for i in range(steps))
     plot_training_curves(history, out_dir / "loss_curve.png")

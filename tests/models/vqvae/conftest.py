@@ -18,7 +18,8 @@ def styled_images(n: int = 48, size: int = 32, seed: int = 0) -> tuple[np.ndarra
     labels = []
     for i, image in enumerate(images):
         style, family = ("low", "high")[i % 2], ("a", "b", "c")[i % 3]
-        rows = rng.choice(size // 2, {"a": 1, "b": 3, "c": 5}[family], replace=False) + (0 if style == "low" else size // 2)
+        offset = 0 if style == "low" else size // 2
+        rows = rng.choice(size // 2, {"a": 1, "b": 3, "c": 5}[family], replace=False) + offset
         for row in rows:
             image[row, rng.integers(0, size // 2):] = 220
         labels.append({"collection": style, "family": family, "piece_index": i // 4})
