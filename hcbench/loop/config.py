@@ -100,7 +100,7 @@ class SelectionConfig:
     top_k: int = 100  # songs a version adds to D at most
     beat_baseline: bool = True  # after the cold start, only songs rated above their baseline enter D
     purge: bool = True
-    duplicate_threshold: float = 0.98  # similarity above which the lower-scored of two D songs is purged
+    duplicate_threshold: float = 0.85  # similarity above which the lower-scored of two D songs is purged
     max_age: int | None = None  # iterations a song stays in D; None: until purged as a duplicate
 
     def __post_init__(self):

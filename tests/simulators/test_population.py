@@ -148,7 +148,8 @@ def test_request_shapes(space):
 def test_ground_truth_stays_out_of_the_loops_view(space):
     population = build_population(population_config(ALL), space, 100, seed=0)
     public = {name for name in dir(population) if not name.startswith("_")}
-    assert public == {"n_raters", "rater_ids", "rate", "prefer", "space", "name"}
+    # reseed and set_clock reveal nothing: they let a resumed run replay the same draws
+    assert public == {"n_raters", "rater_ids", "rate", "prefer", "space", "name", "reseed", "set_clock"}
     labels = ground_truth(population).profile_labels
     counts = {p: int((labels == p).sum()) for p in ALL}
     assert counts == {p: round(share * 100) for p, share in ALL.items()}
@@ -185,3 +186,15 @@ def test_tastes_can_come_from_example_songs_of_each_style(space):
     closeness = ground_truth(population).tastes() @ styles.T
     assert closeness.max(axis=1).min() > 0.7  # every rater likes (mostly) one style's example songs
     assert len(set(closeness.argmax(axis=1).tolist())) == 3  # and every style has fans
+
+
+def test_reseed_and_set_clock_replay_the_same_ratings(space):
+    population = build_population(population_config({"honest": 0.5, "drifting": 0.5}), space, 20, seed=0)
+    songs = Songs(np.random.default_rng(1).standard_normal((5, space.dim)), 3.0)
+    population.reseed(4, 2)
+    first = population.rate(songs).stars
+    population.set_clock(np.zeros(20, np.int64))
+    population.reseed(4, 2)
+    np.testing.assert_array_equal(population.rate(songs).stars, first)
+    with pytest.raises(ValueError, match="one count per rater"):
+        population.set_clock(np.zeros(3))
