@@ -11,15 +11,23 @@ def weighted_diffusion_loss(
     clean: torch.Tensor,
     weights: torch.Tensor | None = None,
     generator: torch.Generator | None = None,
+    min_timestep: int = 0,
+    max_timestep: int | None = None,
 ) -> torch.Tensor:
     """mean_i c_i * ||eps_i - eps_theta(x_t, t)_i||^2 (pixel-averaged); c_i = 1 when no weights.
 
     ``weights`` are confidences in [0, 1], one per sample: the paper's rating-weighted
-    loss. Uniform weights reduce it to the standard DDPM loss.
+    loss. Uniform weights reduce it to the standard DDPM loss. Timesteps are drawn from
+    [min_timestep, max_timestep) (default: all), to train only part of the noise range.
     """
     n = clean.shape[0]
     noise = torch.randn(clean.shape, generator=generator).to(clean.device)
-    timesteps = torch.randint(0, scheduler.config.num_train_timesteps, (n,), generator=generator).to(clean.device)
+    high = scheduler.config.num_train_timesteps if max_timestep is None else max_timestep
+    if not 0 <= min_timestep < high <= scheduler.config.num_train_timesteps:
+        raise ValueError(f"timesteps must satisfy 0 <= min ({min_timestep}) < max ({high}) <= "
+                         f"{scheduler.config.num_train_timesteps}")
+    timesteps = torch.randint(min_timestep, high, (n,), generator=generator)
+    timesteps = timesteps.to(clean.device)
     noisy = scheduler.add_noise(clean, noise, timesteps)
     per_sample = (unet(noisy, timesteps).sample - noise).pow(2).flatten(1).mean(1)
     if weights is None:

@@ -36,6 +36,8 @@ class TrainerConfig:
     grad_clip: float = 1.0  # max gradient norm; keeps early steps from blowing up
     checkpoint_every: int = 200  # steps between resumable checkpoints
     seed: int = 0  # seeds batch order and diffusion noise
+    min_timestep: int = 0  # diffusion timesteps trained: [min_timestep, max_timestep)
+    max_timestep: int | None = None  # None: up to the scheduler's last
     optimizer: Callable | None = None  # parameters -> optimiser (Hydra partial); AdamW(lr=3e-4) if None
 
     def __post_init__(self):
@@ -103,7 +105,8 @@ def _train_step(state: TrainState, generator: Generator, data: torch.Tensor, con
     index = torch.randint(0, data.shape[0], (cfg.batch_size,), generator=state.rng)
     batch = data[index].to(generator.device)
     weights = None if confidences is None else confidences[index]
-    loss = weighted_diffusion_loss(state.unet, generator.scheduler, batch, weights, generator=state.rng)
+    loss = weighted_diffusion_loss(state.unet, generator.scheduler, batch, weights, generator=state.rng,
+                                   min_timestep=cfg.min_timestep, max_timestep=cfg.max_timestep)
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(state.unet.parameters(), cfg.grad_clip)

@@ -32,3 +32,14 @@ def test_bad_weights_are_refused(tiny_generator, weights):
     batch = images_to_tensor(tiny_generator.sample(2, seed=0))
     with pytest.raises(ValueError, match=r"confidences in \[0, 1\]"):
         _loss(tiny_generator, batch, weights)
+
+
+def test_a_timestep_range_trains_only_those_noise_levels(tiny_generator, monkeypatch):
+    seen = []
+    original = tiny_generator.scheduler.add_noise
+    monkeypatch.setattr(tiny_generator.scheduler, "add_noise", lambda x, n, t: seen.append(t) or original(x, n, t))
+    batch = images_to_tensor(tiny_generator.sample(2, seed=0)).repeat(32, 1, 1, 1)
+    weighted_diffusion_loss(tiny_generator.unet, tiny_generator.scheduler, batch, min_timestep=100, max_timestep=300)
+    assert 100 <= int(seen[0].min()) and int(seen[0].max()) < 300
+    with pytest.raises(ValueError, match="timesteps must satisfy"):
+        weighted_diffusion_loss(tiny_generator.unet, tiny_generator.scheduler, batch, min_timestep=300, max_timestep=300)
