@@ -28,7 +28,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def check(argv: list[str]) -> int:
     args = parse(argv)
     metrics = compute_metrics(RunStore(args.run_dir, create=False))
-    console = Console()
+    console = Console(soft_wrap=True)  # one line per verdict, for CI logs
     for row in evaluation(metrics):
         console.print(f"v{row['version']}: stars {ci_text(row['stars'])}, true utility {ci_text(row['utility'], 3)} "
                       f"({row['ratings']} ratings)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import csv
 import logging
-import os
 import time
 from dataclasses import dataclass
 from collections.abc import Callable
@@ -18,7 +17,8 @@ from diffusers.training_utils import EMAModel
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from hcbench.audio.mel import images_to_tensor
-from hcbench.errors import ConfigError, HCBenchError
+from hcbench.errors import ConfigError
+from hcbench.models.checkpoints import load_into, save_atomic
 from hcbench.models.diffusion_loss import weighted_diffusion_loss
 from hcbench.models.generator import Generator
 
@@ -119,34 +119,16 @@ def _train_step(state: TrainState, generator: Generator, data: torch.Tensor, con
 
 
 def _save_checkpoint(state: TrainState, path: Path) -> None:
-    """Write to a temporary file, then rename: a kill mid-write keeps the previous checkpoint."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "unet": state.unet.state_dict(),
-        "optimizer": state.optimizer.state_dict(),
-        "lr_schedule": state.lr_schedule.state_dict(),
-        "ema": state.ema.state_dict(),
-        "rng": state.rng.get_state(),
-        "step": state.step,
-        "losses": state.losses,
-        "seconds": state.seconds,
-    }
-    tmp = path.with_suffix(".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    save_atomic({"unet": state.unet.state_dict(), "optimizer": state.optimizer.state_dict(),
+                 "lr_schedule": state.lr_schedule.state_dict(), "ema": state.ema.state_dict(),
+                 "rng": state.rng.get_state(), "step": state.step, "losses": state.losses,
+                 "seconds": state.seconds}, path)
 
 
 def _maybe_resume(state: TrainState, path: Path) -> bool:
     if not path.exists():
         return False
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=False)
-        state.unet.load_state_dict(payload["unet"])
-    except Exception as error:  # unreadable file, or a run of another architecture in this folder
-        raise HCBenchError(
-            f"cannot resume from {path}: {type(error).__name__}: {str(error)[:200]}; "
-            "delete that file to start over, or choose another out_dir"
-        ) from error
+    payload = load_into(state.unet, path, "unet")
     state.optimizer.load_state_dict(payload["optimizer"])
     state.lr_schedule.load_state_dict(payload["lr_schedule"])
     state.ema.load_state_dict(payload["ema"])

@@ -1,0 +1,29 @@
+"""Resumable training checkpoints: written atomically, read back with one clear error."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+
+from hcbench.errors import HCBenchError
+
+
+def save_atomic(payload: dict, path: Path) -> None:
+    """Write to a temporary file, then rename: a kill mid-write keeps the previous checkpoint."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+
+
+def load_into(module: torch.nn.Module, path: Path, key: str) -> dict:
+    """The checkpoint's payload, with ``payload[key]`` loaded into ``module``."""
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=False)
+        module.load_state_dict(payload[key])
+        return payload
+    except Exception as error:  # unreadable file, or a run of another architecture in this folder
+        raise HCBenchError(f"cannot resume from {path}: {type(error).__name__}: {str(error)[:200]}; "
+                           "delete that file to start over, or choose another out_dir") from error
