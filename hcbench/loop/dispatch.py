@@ -13,7 +13,7 @@ import numpy as np
 from hcbench.loop.config import LoopConfig, per_iteration
 from hcbench.loop.panel import RaterPanel
 from hcbench.loop.pool import CorpusSongs, audio_path, register_corpus_song
-from hcbench.store import RunStore, read_song_image
+from hcbench.store import RunStore
 
 
 @dataclass
@@ -62,13 +62,7 @@ def training_pool(store: RunStore, similarity, base_clips: CorpusSongs, base_rep
                                         "ORDER BY song_id")]
     if not ids:
         return TrainingPool([None] * len(base_repr), np.arange(len(base_repr)), base_repr)
-    return TrainingPool(ids, None, similarity.represent(song_images(store, ids)))
-
-
-def song_images(store: RunStore, song_ids: list[int]) -> np.ndarray:
-    paths = {row["id"]: row["image_path"] for row in
-             store.rows(f"SELECT id, image_path FROM songs WHERE id IN ({','.join(map(str, song_ids))})")}
-    return np.stack([read_song_image(store.run_dir, paths[i]) for i in song_ids])
+    return TrainingPool(ids, None, similarity.represent(store.song_images(ids)))
 
 
 def _matched_song(store, training: TrainingPool, index: int, base_clips: CorpusSongs, mel) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import logging
 
-from hcbench.loop.dispatch import song_images
 from hcbench.loop.versions import Versions
 from hcbench.models.model_dir import save_generator
 from hcbench.models.pretrain import TrainerConfig, pretrain
@@ -23,7 +22,7 @@ def finetune_next_version(store: RunStore, iteration: int, versions: Versions, t
     if rows:
         cfg = copy.copy(trainer)
         cfg.seed = trainer.seed + new  # each round its own batches and noise
-        images = song_images(store, [r["song_id"] for r in rows])
+        images = store.song_images([r["song_id"] for r in rows])
         summary |= pretrain(generator, images, cfg, folder / "train", weights=[r["confidence"] for r in rows],
                             description=f"fine-tuning v{new} on {len(rows)} songs")
     else:

@@ -18,7 +18,7 @@ import numpy as np
 from hcbench.audio import MelConfig
 from hcbench.loop.collect import TruthRecorder, collect_ratings
 from hcbench.loop.config import LoopConfig
-from hcbench.loop.dispatch import plan_iteration, song_images, training_pool
+from hcbench.loop.dispatch import plan_iteration, training_pool
 from hcbench.loop.finetune import finetune_next_version
 from hcbench.loop.generation import generate_songs, request_inputs
 from hcbench.loop.panel import RaterPanel
@@ -73,7 +73,7 @@ def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, 
 
     def generate():
         inputs = request_inputs(store, iteration)
-        images = {request: song_images(store, ids) for request, ids in inputs.items()}
+        images = {request: store.song_images(ids) for request, ids in inputs.items()}
         generate_songs(store, iteration, versions, images, cfg.requests, parts.seed)
 
     stages = [("plan", plan), ("generate", generate),

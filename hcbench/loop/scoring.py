@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from hcbench.loop.config import LoopConfig
-from hcbench.loop.dispatch import song_images
 from hcbench.loop.generation import request_inputs
 from hcbench.loop.qc import QCResult, RatingTable, quality_control
 from hcbench.loop.rating import confidence, rating_function
@@ -42,7 +41,7 @@ def _rating_function_values(store, iteration, ratings: list[dict], cfg: LoopConf
     songs = sorted({r["song_id"] for r in ratings} | {s for ids in inputs.values() for s in ids})
     if not songs:
         return np.zeros(0)
-    images = dict(zip(songs, song_images(store, songs)))
+    images = dict(zip(songs, store.song_images(songs)))
     representation = dict(zip(songs, similarity.represent(np.stack([images[s] for s in songs]))))
     wanted = {rid: similarity.represent_set(np.stack([images[s] for s in ids])) for rid, ids in inputs.items()}
     sim = np.array([float(similarity.similarity(representation[r["song_id"]][None], wanted[r["request_id"]][None])[0, 0])

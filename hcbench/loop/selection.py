@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from hcbench.loop.config import SelectionConfig
-from hcbench.loop.dispatch import song_images
 from hcbench.store import RunStore
 
 
@@ -32,7 +31,7 @@ def _purge(store: RunStore, iteration: int, cfg: SelectionConfig, similarity) ->
             "AND added_iteration <= ?", (iteration, iteration - cfg.max_age)).rowcount
     rows = store.rows("SELECT song_id FROM training_set WHERE removed_iteration IS NULL ORDER BY score DESC, song_id")
     ids = [r["song_id"] for r in rows]
-    duplicates = near_duplicates(similarity, song_images(store, ids), cfg.duplicate_threshold) if ids else []
+    duplicates = near_duplicates(similarity, store.song_images(ids), cfg.duplicate_threshold) if ids else []
     store.connection.executemany(
         "UPDATE training_set SET removed_iteration = ?, removed_reason = 'duplicate' WHERE song_id = ?",
         [(iteration, ids[i]) for i in duplicates])

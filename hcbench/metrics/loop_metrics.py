@@ -11,7 +11,7 @@ import numpy as np
 
 from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
-from hcbench.store import RunStore, read_song_image
+from hcbench.store import RunStore
 
 REFERENCE_FILE = "corpus_reference.npz"  # descriptors of held-out corpus clips, written at the run's start
 
@@ -131,8 +131,7 @@ def _table1(store: RunStore) -> list[dict]:
 
 
 def _descriptors(store: RunStore, song_ids: list[int]) -> np.ndarray:
-    paths = store.rows(f"SELECT image_path FROM songs WHERE id IN ({','.join(map(str, song_ids))}) ORDER BY id")
-    return describe_spectrograms(np.stack([read_song_image(store.run_dir, p["image_path"]) for p in paths]))
+    return describe_spectrograms(store.song_images(song_ids))
 
 
 def _reference(run_dir: Path) -> np.ndarray | None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from hcbench.errors import HCBenchError
 from hcbench.store.schema import SCHEMA, SCHEMA_VERSION
+from hcbench.store.song_files import read_song_image
 
 DB_NAME = "run.db"
 
@@ -76,6 +77,13 @@ class RunStore:
     def set_meta(self, key: str, value) -> None:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    def song_images(self, song_ids: list[int]) -> np.ndarray:
+        """The uint8 spectrograms of ``song_ids``, in that order."""
+        ids = [int(i) for i in song_ids]
+        paths = {row["id"]: row["image_path"] for row in
+                 self.rows(f"SELECT id, image_path FROM songs WHERE id IN ({','.join(map(str, ids))})")}
+        return np.stack([read_song_image(self.run_dir, paths[i]) for i in ids])
 
     def stage_done(self, iteration: int, stage: str) -> bool:
         return self.scalar("SELECT 1 FROM stages WHERE iteration = ? AND stage = ?", (iteration, stage)) is not None
