@@ -20,8 +20,8 @@ from hcbench.store import RunStore
 class TrainingPool:
     """Songs a request can be matched with: D when it holds songs, else the base model's training clips."""
 
-    song_ids: list[int | None]  # store ids (None: corpus clip not yet registered)
-    corpus_index: np.ndarray | None  # corpus clip index per entry when drawing from the corpus
+    song_ids: list[int]  # store ids of D's songs (empty while drawing from the corpus)
+    corpus_index: np.ndarray | None  # corpus clip index per entry when drawing from the corpus; None for D
     representations: np.ndarray  # (n, d)
 
 
@@ -61,7 +61,7 @@ def training_pool(store: RunStore, similarity, base_clips: CorpusSongs, base_rep
     ids = [int(i) for i in store.column("SELECT song_id FROM training_set WHERE removed_iteration IS NULL "
                                         "ORDER BY song_id")]
     if not ids:
-        return TrainingPool([None] * len(base_repr), np.arange(len(base_repr)), base_repr)
+        return TrainingPool([], np.arange(len(base_repr)), base_repr)
     return TrainingPool(ids, None, similarity.represent(store.song_images(ids)))
 
 

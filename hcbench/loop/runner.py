@@ -72,8 +72,9 @@ def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, 
                        parts.similarity, parts.base_songs, parts.mel, parts.seed)
 
     def generate():
+        pool = dict(zip(pool_ids, pool_images))  # inputs are pool songs: already in memory
         inputs = request_inputs(store, iteration)
-        images = {request: store.song_images(ids) for request, ids in inputs.items()}
+        images = {request: np.stack([pool[s] for s in ids]) for request, ids in inputs.items()}
         generate_songs(store, iteration, versions, images, cfg.requests, parts.seed)
 
     stages = [("plan", plan), ("generate", generate),
