@@ -10,8 +10,11 @@ noise. Recipes:
 - eq2-rejected: the same loss on the songs that selection left out, to separate the effect
   of selection from the effect of training on the model's own outputs.
 - eq2-corpus: the same steps on corpus clips, as a control.
-- dpo-pairs: Diffusion-DPO on pairs of songs made from the same inputs, the winner by the
-  run's score; frozen v0 is the reference.
+- dpo-pairs: the loop's `finetune=dpo`: Diffusion-DPO on pairs of songs made from the same
+  inputs, the winner by the run's score; frozen v0 is the reference.
+
+Each recipe takes its settings from conf/finetune/ (weighted or dpo) and the run's seed and
+`finetune.steps`, whichever objective the run itself used.
 
 It prints the requesters' mean true utility, the population's, and the music-manifold
 quality term. Higher is better for all three.
@@ -20,26 +23,24 @@ from __future__ import annotations
 
 import argparse
 import copy
-import itertools
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
-from hcbench.audio.mel import images_to_tensor
 from hcbench.corpus import build_corpus
+from hcbench.loop.preference_pairs import same_input_pairs
 from hcbench.models.model_dir import load_generator
+from hcbench.models.pair_training import train_on_pairs
 from hcbench.models.pretrain import pretrain
+from hcbench.paths import conf_dir
 from hcbench.store import RunStore, write_song_files
 from simulators import build_population, fit_space
 from simulators.panel import SimulatedPanel
-
-DPO_BETA, DPO_LR, DPO_PAIRS_PER_STEP, MIN_SCORE_GAP = 1000.0, 1e-5, 8, 0.05
-
 
 def main() -> None:
     args = _parse()
@@ -82,48 +83,30 @@ def _recipes(store: RunStore, cfg, v0, corpus) -> dict:
 
 
 def _eq2(cfg, v0, images, weights):
-    model, trainer = copy.deepcopy(v0), instantiate(cfg.finetune)
+    model, trainer = copy.deepcopy(v0), _trainer(cfg, "weighted")
     with tempfile.TemporaryDirectory() as out:
         pretrain(model, images, trainer, Path(out), weights=np.asarray(weights), description="eq. 2")
     return model
 
 
 def _dpo(store: RunStore, cfg, v0):
-    """Diffusion-DPO: lower the denoising error of winners relative to v0 more than that of losers."""
-    winners, losers = _same_input_pairs(store)
-    ids = sorted(set(winners) | set(losers))
-    data, at = images_to_tensor(store.song_images(ids)), {song: k for k, song in enumerate(ids)}
-    w, l = torch.tensor([at[i] for i in winners]), torch.tensor([at[i] for i in losers])
-    model, reference = copy.deepcopy(v0), v0.unet.eval()
-    unet, rng = model.unet.train(), torch.Generator().manual_seed(cfg.seed)
-    optimizer = torch.optim.AdamW(unet.parameters(), lr=DPO_LR)
-    for _ in range(cfg.finetune.steps):
-        pick = torch.randint(0, len(w), (DPO_PAIRS_PER_STEP,), generator=rng)
-        clean = torch.cat([data[w[pick]], data[l[pick]]])
-        noise = torch.randn(clean[:DPO_PAIRS_PER_STEP].shape, generator=rng).repeat(2, 1, 1, 1)  # shared per pair
-        t = torch.randint(0, model.scheduler.config.num_train_timesteps, (DPO_PAIRS_PER_STEP,), generator=rng).repeat(2)
-        noisy = model.scheduler.add_noise(clean, noise, t)
-        error = (unet(noisy, t).sample - noise).pow(2).flatten(1).mean(1)
-        with torch.no_grad():
-            error -= (reference(noisy, t).sample - noise).pow(2).flatten(1).mean(1)
-        loss = -F.logsigmoid(-DPO_BETA * (error[:DPO_PAIRS_PER_STEP] - error[DPO_PAIRS_PER_STEP:])).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    """The loop's DPO fine-tune (finetune=dpo) of v0 on iteration 0's same-input pairs."""
+    trainer = _trainer(cfg, "dpo")
+    winners, losers = same_input_pairs(store, 0, trainer.pair_min_gap)
+    ids = np.unique(np.concatenate([winners, losers]))
+    model = copy.deepcopy(v0)
+    with tempfile.TemporaryDirectory() as out:
+        train_on_pairs(model, store.song_images(ids.tolist()), np.searchsorted(ids, winners),
+                       np.searchsorted(ids, losers), trainer, trainer.dpo_beta, Path(out))
     return model
 
 
-def _same_input_pairs(store: RunStore) -> tuple[list[int], list[int]]:
-    rows = store.rows("SELECT s.id, sc.score, s.request_id FROM songs s JOIN song_scores sc ON sc.song_id = s.id "
-                      "WHERE s.iteration = 0")
-    groups: dict[tuple, list[dict]] = {}
-    for row in rows:
-        inputs = tuple(sorted(store.column("SELECT song_id FROM request_inputs WHERE request_id = ?",
-                                           (row["request_id"],)).tolist()))
-        groups.setdefault(inputs, []).append(row)
-    pairs = [(a, b) if a["score"] > b["score"] else (b, a) for group in groups.values()
-             for a, b in itertools.combinations(group, 2) if abs(a["score"] - b["score"]) > MIN_SCORE_GAP]
-    return [p[0]["id"] for p in pairs], [p[1]["id"] for p in pairs]
+def _trainer(cfg, objective: str):
+    """conf/finetune/<objective>.yaml with the run's seed and number of steps, whatever the run used."""
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        chosen = compose("run", overrides=[f"finetune={objective}", f"seed={cfg.seed}",
+                                           f"finetune.steps={cfg.finetune.steps}"])
+    return instantiate(chosen.finetune)
 
 
 def _judge(panel: SimulatedPanel, images: np.ndarray, raters: np.ndarray, mel, folder: Path) -> tuple:

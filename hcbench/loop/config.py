@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hcbench.errors import ConfigError
+from hcbench.models.pretrain import TrainerConfig
 
 
 def per_iteration(value: int | list[int] | None, iteration: int):
@@ -140,3 +141,28 @@ def _plain(value) -> dict:
     from omegaconf import OmegaConf
 
     return OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else dict(value)
+
+
+@dataclass
+class FinetuneConfig(TrainerConfig):
+    """How v(n) becomes v(n+1) (conf/finetune/): the trainer's settings plus the objective.
+
+    ``weighted`` is the paper's eq. 2 on the training set D. ``dpo`` is Diffusion-DPO on
+    pairs of songs made from the same inputs, the higher-scored one preferred.
+    """
+
+    objective: str = "weighted"
+    dpo_beta: float = 1000.0  # how sharply DPO turns error differences into preferences
+    pair_min_gap: float = 0.05  # smallest difference of score (R, QC-weighted) that makes a pair
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.objective not in OBJECTIVES:
+            raise ConfigError(f"finetune.objective must be one of {', '.join(OBJECTIVES)}; got {self.objective!r}")
+        if self.dpo_beta <= 0:
+            raise ConfigError(f"finetune.dpo_beta must be positive, got {self.dpo_beta}")
+        if self.pair_min_gap < 0:
+            raise ConfigError(f"finetune.pair_min_gap must be >= 0, got {self.pair_min_gap}")
+
+
+OBJECTIVES = ("weighted", "dpo")

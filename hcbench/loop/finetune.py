@@ -1,32 +1,55 @@
-"""Weighted fine-tuning (paper 4.1, eq. 2): v(n+1) learns D's songs, each weighted by its confidence c."""
+"""Fine-tuning v(n) into v(n+1): the paper's weighted loss on D (eq. 2), or DPO on preference pairs."""
 from __future__ import annotations
 
 import copy
 import logging
 
+import numpy as np
+
+from hcbench.loop.config import FinetuneConfig
+from hcbench.loop.preference_pairs import same_input_pairs
 from hcbench.loop.versions import Versions
+from hcbench.models.generator import Generator
 from hcbench.models.model_dir import save_generator
-from hcbench.models.pretrain import TrainerConfig, pretrain
+from hcbench.models.pair_training import train_on_pairs
+from hcbench.models.pretrain import pretrain
 from hcbench.store import RunStore
 
 log = logging.getLogger(__name__)
 
 
-def finetune_next_version(store: RunStore, iteration: int, versions: Versions, trainer: TrainerConfig) -> dict:
-    """Train v(iteration+1) from v(iteration) on D; resumable through its checkpoint folder."""
+def finetune_next_version(store: RunStore, iteration: int, versions: Versions, cfg: FinetuneConfig) -> dict:
+    """Train v(iteration+1) from v(iteration); resumable through its checkpoint folder."""
     new = iteration + 1
-    rows = store.rows("SELECT song_id, confidence FROM training_set WHERE removed_iteration IS NULL ORDER BY song_id")
-    folder = versions.folder(new)
+    train_size = store.scalar("SELECT COUNT(*) FROM training_set WHERE removed_iteration IS NULL")
     generator = copy.deepcopy(versions.generator(iteration))
-    summary = {"train_size": len(rows), "steps": 0}
-    if rows:
-        cfg = copy.copy(trainer)
-        cfg.seed = trainer.seed + new  # each round its own batches and noise
-        images = store.song_images([r["song_id"] for r in rows])
-        summary |= pretrain(generator, images, cfg, folder / "train", weights=[r["confidence"] for r in rows],
-                            description=f"fine-tuning v{new} on {len(rows)} songs")
-    else:
-        log.warning("iteration %d: the training set is empty; v%d is a copy of v%d", iteration, new, iteration)
-    model_dir = save_generator(generator.eval_mode(), folder / "model")
-    versions.register(new, model_dir, len(rows), iteration)
+    trainer = copy.copy(cfg)
+    trainer.seed = cfg.seed + new  # each round its own batches and noise
+    train = _train_dpo if cfg.objective == "dpo" else _train_weighted
+    summary = train(store, iteration, generator, trainer, versions.folder(new) / "train", new)
+    model_dir = save_generator(generator.eval_mode(), versions.folder(new) / "model")
+    versions.register(new, model_dir, train_size, iteration)
     return summary
+
+
+def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int) -> dict:
+    rows = store.rows("SELECT song_id, confidence FROM training_set WHERE removed_iteration IS NULL ORDER BY song_id")
+    if not rows:
+        return _unchanged(iteration, new, "the training set is empty")
+    return pretrain(generator, store.song_images([r["song_id"] for r in rows]), cfg, out,
+                    weights=[r["confidence"] for r in rows], description=f"fine-tuning v{new} on {len(rows)} songs")
+
+
+def _train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int) -> dict:
+    winners, losers = same_input_pairs(store, iteration, cfg.pair_min_gap)
+    if len(winners) == 0:
+        return _unchanged(iteration, new, f"no two songs of the same inputs differ by more than {cfg.pair_min_gap}")
+    ids = np.unique(np.concatenate([winners, losers]))
+    return train_on_pairs(generator, store.song_images(ids.tolist()), np.searchsorted(ids, winners),
+                          np.searchsorted(ids, losers), cfg, cfg.dpo_beta, out,
+                          description=f"DPO v{new} on {len(winners)} pairs")
+
+
+def _unchanged(iteration: int, new: int, why: str) -> dict:
+    log.warning("iteration %d: %s; v%d is a copy of v%d", iteration, why, new, iteration)
+    return {"steps": 0}

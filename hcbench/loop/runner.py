@@ -17,7 +17,7 @@ import numpy as np
 
 from hcbench.audio import MelConfig
 from hcbench.loop.collect import TruthRecorder, collect_ratings
-from hcbench.loop.config import LoopConfig
+from hcbench.loop.config import FinetuneConfig, LoopConfig
 from hcbench.loop.dispatch import plan_iteration, training_pool
 from hcbench.loop.finetune import finetune_next_version
 from hcbench.loop.generation import generate_songs, request_inputs
@@ -26,7 +26,6 @@ from hcbench.loop.pool import CorpusSongs, register_corpus_song
 from hcbench.loop.scoring import score_iteration
 from hcbench.loop.selection import select_and_purge
 from hcbench.loop.versions import Versions
-from hcbench.models.pretrain import TrainerConfig
 from hcbench.store import RunStore
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ class LoopParts:
     input_songs: CorpusSongs  # where the input pool comes from
     input_index: np.ndarray  # the pool: clip indices into input_songs
     base_songs: CorpusSongs  # the base model's training clips: baselines while D is empty
-    trainer: TrainerConfig  # fine-tuning
+    trainer: FinetuneConfig  # fine-tuning: objective and trainer
     seed: int
     record_truth: TruthRecorder | None = None
     after_iteration: Callable[[RunStore, int], None] | None = None  # metrics, report, terminal table
@@ -92,7 +91,7 @@ def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, 
     store.finish_stage(iteration, "done", 0.0)
 
 
-def _finetune(store: RunStore, iteration: int, versions: Versions, trainer: TrainerConfig) -> None:
+def _finetune(store: RunStore, iteration: int, versions: Versions, trainer: FinetuneConfig) -> None:
     if iteration + 1 not in versions.ids():  # the fine-tune finished, then the run stopped before marking it
         finetune_next_version(store, iteration, versions, trainer)
 

@@ -62,6 +62,9 @@ class TrainState:
     seconds: float = 0.0
 
 
+BatchLoss = Callable[[torch.nn.Module, torch.Generator], torch.Tensor]  # (training unet, rng) -> loss
+
+
 def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_dir: Path,
              weights: np.ndarray | None = None, description: str = "pretrain") -> dict:
     """Train ``generator.unet`` in place on uint8 spectrograms; returns summary metrics.
@@ -69,11 +72,24 @@ def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_d
     ``weights`` (one confidence in [0, 1] per image) make it the paper's rating-weighted
     fine-tuning (eq. 2); without them every image counts fully.
     """
-    out_dir = Path(out_dir)
-    data = images_to_tensor(images)
+    data = images_to_tensor(images).to(generator.device)
     confidences = None if weights is None else torch.as_tensor(np.asarray(weights), dtype=torch.float32)
     if confidences is not None and confidences.shape != (len(data),):
         raise ValueError(f"need one weight per image: {len(data)} images, weights of shape {tuple(confidences.shape)}")
+
+    def batch_loss(unet: torch.nn.Module, rng: torch.Generator) -> torch.Tensor:
+        index = torch.randint(0, data.shape[0], (cfg.batch_size,), generator=rng)
+        return weighted_diffusion_loss(unet, generator.scheduler, data[index],
+                                       None if confidences is None else confidences[index], generator=rng,
+                                       min_timestep=cfg.min_timestep, max_timestep=cfg.max_timestep)
+
+    return train(generator, batch_loss, cfg, out_dir, description)
+
+
+def train(generator: Generator, batch_loss: BatchLoss, cfg: TrainerConfig, out_dir: Path,
+          description: str) -> dict:
+    """Optimise ``generator.unet`` in place on ``batch_loss``: resumable, checkpointed, with a progress bar."""
+    out_dir = Path(out_dir)
     state = _init_state(generator, cfg)
     if _maybe_resume(state, out_dir / "checkpoints" / "last.pt"):
         log.info("resumed from step %d in %s", state.step, out_dir)
@@ -81,7 +97,7 @@ def pretrain(generator: Generator, images: np.ndarray, cfg: TrainerConfig, out_d
         task = progress.add_task(description, total=cfg.steps, completed=state.step, loss=float("nan"))
         while state.step < cfg.steps:
             started = time.perf_counter()
-            loss = _train_step(state, generator, data, confidences, cfg)
+            loss = _train_step(state, batch_loss, cfg)
             state.seconds += time.perf_counter() - started
             progress.update(task, advance=1, loss=loss)
             if state.step % cfg.checkpoint_every == 0 or state.step == cfg.steps:
@@ -100,13 +116,8 @@ def _init_state(generator: Generator, cfg: TrainerConfig) -> TrainState:
     return TrainState(unet, optimizer, schedule, ema, torch.Generator().manual_seed(cfg.seed), losses=[])
 
 
-def _train_step(state: TrainState, generator: Generator, data: torch.Tensor, confidences: torch.Tensor | None,
-                cfg: TrainerConfig) -> float:
-    index = torch.randint(0, data.shape[0], (cfg.batch_size,), generator=state.rng)
-    batch = data[index].to(generator.device)
-    weights = None if confidences is None else confidences[index]
-    loss = weighted_diffusion_loss(state.unet, generator.scheduler, batch, weights, generator=state.rng,
-                                   min_timestep=cfg.min_timestep, max_timestep=cfg.max_timestep)
+def _train_step(state: TrainState, batch_loss: BatchLoss, cfg: TrainerConfig) -> float:
+    loss = batch_loss(state.unet, state.rng)
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(state.unet.parameters(), cfg.grad_clip)

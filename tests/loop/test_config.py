@@ -3,8 +3,7 @@ from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 
 from hcbench.errors import ConfigError
-from hcbench.loop.config import LoopConfig, per_iteration
-from hcbench.models.pretrain import TrainerConfig
+from hcbench.loop.config import FinetuneConfig, LoopConfig, per_iteration
 from hcbench.paths import conf_dir
 
 EXPERIMENTS = sorted(p.stem for p in (conf_dir() / "experiment").glob("*.yaml"))
@@ -20,7 +19,7 @@ def test_every_experiment_composes_into_a_loop_and_a_fine_tuner(experiment):
     cfg = _run_config(f"experiment={experiment}")
     loop = instantiate(cfg.loop)
     assert isinstance(loop, LoopConfig) and loop.versions >= 3
-    assert isinstance(instantiate(cfg.finetune), TrainerConfig)
+    assert isinstance(instantiate(cfg.finetune), FinetuneConfig)
     assert cfg.run_dir == f"runs/{cfg.experiment_name}/seed0"
 
 
@@ -44,3 +43,20 @@ def test_bad_loop_values_name_the_field(override, field):
 def test_settings_can_change_per_iteration():
     assert [per_iteration([5, 50], t) for t in range(3)] == [5, 50, 50]
     assert per_iteration(7, 4) == 7
+
+
+def test_the_finetune_group_picks_the_objective_and_its_learning_rate():
+    dpo, weighted = (instantiate(_run_config(f"finetune={name}").finetune) for name in ("dpo", "weighted"))
+    assert dpo.objective == "dpo" and dpo.optimizer.keywords["lr"] == 1e-5 and dpo.dpo_beta == 1000.0
+    assert weighted.objective == "weighted" and weighted.optimizer.keywords["lr"] == 1e-4
+    assert instantiate(_run_config().finetune).objective == "dpo"  # the default
+    assert instantiate(_run_config("experiment=smoke", "finetune=weighted").finetune).steps == 40
+
+
+@pytest.mark.parametrize("override, field", [
+    ("finetune.objective=ppo", "finetune.objective"), ("finetune.dpo_beta=0", "finetune.dpo_beta"),
+    ("finetune.pair_min_gap=-1", "finetune.pair_min_gap"), ("finetune.steps=0", "trainer.steps"),
+])
+def test_bad_finetune_values_name_the_field(override, field):
+    with pytest.raises(Exception, match=field):
+        instantiate(_run_config(override).finetune)

@@ -11,10 +11,12 @@ import time
 
 import numpy as np
 import pytest
+import torch
 
 from hcbench.commands.run import run_experiment
 from hcbench.metrics.gate import gate_failures
 from hcbench.metrics.loop_metrics import compute_metrics
+from hcbench.models.model_dir import load_generator
 from hcbench.store import RunStore
 from tests.loop.conftest import FAST, loop_config
 
@@ -89,6 +91,19 @@ def test_a_killed_run_resumes_with_no_rating_lost_or_repeated(finished_run, tmp_
     assert _ratings(run_dir) == _ratings(finished_run)
     with sqlite3.connect(run_dir / "run.db") as db:
         assert db.execute("SELECT COUNT(*) FROM ratings").fetchone()[0] == len(set(_ratings(run_dir)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("objective, min_gap, changes", [("weighted", 0.05, True), ("dpo", 5.0, False)])
+def test_each_objective_fine_tunes_or_copies_when_it_has_nothing_to_learn(tmp_path, objective, min_gap, changes):
+    run_experiment(loop_config(tmp_path, f"finetune={objective}", f"finetune.pair_min_gap={min_gap}", "loop.versions=2"))
+    store = RunStore(tmp_path, create=False)
+    v0, v1 = (load_generator(store.scalar("SELECT path FROM versions WHERE id = ?", (v,)), 6).unet.state_dict()
+              for v in (0, 1))
+    assert any(not torch.equal(v0[k], v1[k]) for k in v0) == changes  # R lies in [0, 1]: no pair is 5 apart
+    assert (tmp_path / "versions" / "v1" / "train" / "losses.csv").is_file() == changes
+    assert store.scalar("SELECT train_size FROM versions WHERE id = 1") == store.scalar(
+        "SELECT COUNT(*) FROM training_set WHERE removed_iteration IS NULL") > 0
 
 
 def test_an_existing_run_continues_only_under_its_own_config(tmp_path):
