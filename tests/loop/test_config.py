@@ -47,8 +47,8 @@ def test_settings_can_change_per_iteration():
 
 def test_the_finetune_group_picks_the_objective_and_its_learning_rate():
     dpo, weighted = (instantiate(_run_config(f"finetune={name}").finetune) for name in ("dpo", "weighted"))
-    assert dpo.objective == "dpo" and dpo.optimizer.keywords["lr"] == 1e-5 and dpo.dpo_beta == 1000.0
-    assert weighted.objective == "weighted" and weighted.optimizer.keywords["lr"] == 1e-4
+    assert dpo.objective == "dpo" and weighted.objective == "weighted"
+    assert dpo.optimizer.keywords["lr"] < weighted.optimizer.keywords["lr"]  # DPO's steps move further
     assert instantiate(_run_config().finetune).objective == "dpo"  # the default
     assert instantiate(_run_config("experiment=smoke", "finetune=weighted").finetune).steps == 40
 

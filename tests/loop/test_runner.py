@@ -94,9 +94,10 @@ def test_a_killed_run_resumes_with_no_rating_lost_or_repeated(finished_run, tmp_
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("objective, min_gap, changes", [("weighted", 0.05, True), ("dpo", 5.0, False)])
-def test_each_objective_fine_tunes_or_copies_when_it_has_nothing_to_learn(tmp_path, objective, min_gap, changes):
-    run_experiment(loop_config(tmp_path, f"finetune={objective}", f"finetune.pair_min_gap={min_gap}", "loop.versions=2"))
+@pytest.mark.parametrize("overrides, changes", [(["finetune=weighted"], True),
+                                                (["finetune=dpo", "finetune.pair_min_gap=5"], False)])
+def test_each_objective_fine_tunes_or_copies_when_it_has_nothing_to_learn(tmp_path, overrides, changes):
+    run_experiment(loop_config(tmp_path, *overrides, "loop.versions=2"))
     store = RunStore(tmp_path, create=False)
     v0, v1 = (load_generator(store.scalar("SELECT path FROM versions WHERE id = ?", (v,)), 6).unet.state_dict()
               for v in (0, 1))
