@@ -44,12 +44,15 @@ class DispatchConfig:
 
     p_old: float = 0.25
     live_versions: str = "all"  # all: each request draws a version at random (no confirmation bias); latest
+    evaluation: str = "random"  # last iteration: random (a version per request, paper section 6) or paired
 
     def __post_init__(self):
         if not 0.0 <= self.p_old <= 1.0:
             raise ConfigError(f"loop.dispatch.p_old must lie in [0, 1], got {self.p_old}")
         if self.live_versions not in ("all", "latest"):
             raise ConfigError(f"loop.dispatch.live_versions must be 'all' or 'latest', got {self.live_versions!r}")
+        if self.evaluation not in ("random", "paired"):
+            raise ConfigError(f"loop.dispatch.evaluation must be 'random' or 'paired', got {self.evaluation!r}")
 
 
 @dataclass

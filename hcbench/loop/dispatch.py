@@ -28,7 +28,13 @@ class TrainingPool:
 def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: RaterPanel, versions: list[int],
                    pool_ids: list[int], pool_images: np.ndarray, training: TrainingPool, similarity,
                    base_clips: CorpusSongs, mel, seed: int) -> int:
-    """Write the iteration's requests; returns how many."""
+    """Write the iteration's requests; returns how many.
+
+    In a paired evaluation (the last iteration, ``dispatch.evaluation=paired``) every live
+    version answers each new request: same rater, inputs, baseline and agreement raters,
+    so versions are compared on the same requests and their differences do not carry the
+    spread between requests.
+    """
     rng = np.random.default_rng([seed, 10, iteration])
     live = versions if cfg.dispatch.live_versions == "all" else versions[-1:]
     active = _active_raters(panel.rater_ids, per_iteration(cfg.requests.active_raters, iteration), rng)
@@ -41,19 +47,23 @@ def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: Rate
     inputs = panel.choose_inputs(raters, pool_paths, cfg.requests.inputs_per_request, (iteration,))
     request_repr = np.stack([similarity.represent_set(pool_images[row]) for row in inputs])  # one vector per set
     nearest = np.argmax(similarity.similarity(request_repr, training.representations), axis=1)
+    paired = cfg.dispatch.evaluation == "paired" and iteration == cfg.iterations - 1
+    written = 0
     with store.transaction() as db:
         for i in range(n):
             matched = _matched_song(store, training, int(nearest[i]), base_clips, mel)
             others = _agreement_raters(active, int(raters[i]), cfg.qc.agreement_k - 1, rng) if not old[i] else []
-            cursor = db.execute(
-                "INSERT INTO requests (iteration, rater_id, version, dispatch, served_song_id, baseline_song_id, "
-                "agreement_raters) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (iteration, int(raters[i]), int(version[i]), "old" if old[i] else "new",
-                 matched if old[i] else None, None if old[i] else matched, json.dumps(others)))
-            db.executemany("INSERT INTO request_inputs VALUES (?, ?, ?)",
-                           [(cursor.lastrowid, p, pool_ids[j]) for p, j in enumerate(inputs[i])])
+            for answering in (live if paired and not old[i] else [int(version[i])]):
+                cursor = db.execute(
+                    "INSERT INTO requests (iteration, rater_id, version, dispatch, served_song_id, baseline_song_id, "
+                    "agreement_raters) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (iteration, int(raters[i]), int(answering), "old" if old[i] else "new",
+                     matched if old[i] else None, None if old[i] else matched, json.dumps(others)))
+                db.executemany("INSERT INTO request_inputs VALUES (?, ?, ?)",
+                               [(cursor.lastrowid, p, pool_ids[j]) for p, j in enumerate(inputs[i])])
+                written += 1
         store.finish_stage(iteration, "plan", 0.0)
-    return n
+    return written
 
 
 def training_pool(store: RunStore, similarity, base_clips: CorpusSongs, base_repr: np.ndarray) -> TrainingPool:

@@ -33,6 +33,7 @@ def test_the_paper_pilot_follows_section_6():
     ("loop.dispatch.p_old=1.5", "p_old"), ("loop.requests.strength=0", "strength"),
     ("loop.qc.agreement_k=0", "agreement_k"), ("loop.selection.top_k=0", "top_k"),
     ("loop.dispatch.live_versions=some", "live_versions"), ("loop.versions=0", "versions"),
+    ("loop.dispatch.evaluation=both", "evaluation"),
 ])
 def test_bad_loop_values_name_the_field(override, field):
     with pytest.raises(Exception, match=field) as info:

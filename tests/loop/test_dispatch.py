@@ -59,3 +59,26 @@ def test_a_crash_while_rating_loses_and_repeats_nothing(tmp_path, monkeypatch):
     columns = "request_id, rater_id, song_id, role, stars, listen_seconds"
     whole = RunStore(tmp_path / "whole").rows(f"SELECT {columns} FROM ratings ORDER BY id")
     assert crashed.rows(f"SELECT {columns} FROM ratings ORDER BY id") == whole
+
+
+@pytest.mark.slow
+def test_a_paired_evaluation_has_every_version_answer_each_new_request(tmp_path):
+    run_experiment(loop_config(tmp_path, "loop.versions=2", "loop.requests.per_iteration=[12,10]",
+                               "loop.dispatch.evaluation=paired"))
+    store = RunStore(tmp_path, create=False)
+    first = store.rows("SELECT version FROM requests WHERE iteration = 0")
+    assert len(first) == 12 and {r["version"] for r in first} == {0}  # only the evaluation is paired
+    groups: dict[tuple, list[int]] = {}
+    last = store.rows("SELECT * FROM requests WHERE iteration = 1 ORDER BY id")
+    for r in last:
+        inputs = tuple(store.column("SELECT song_id FROM request_inputs WHERE request_id = ? ORDER BY position",
+                                    (r["id"],)).tolist())
+        key = (r["rater_id"], r["dispatch"], r["baseline_song_id"], r["agreement_raters"], inputs)
+        groups.setdefault(key, []).append(r["version"])
+    new = [versions for key, versions in groups.items() if key[1] == "new"]
+    old = [versions for key, versions in groups.items() if key[1] == "old"]
+    assert new and all(sorted(versions) == [0, 1] for versions in new)
+    assert all(len(versions) == 1 for versions in old)  # a song of D has no version to compare
+    assert sum(len(v) for v in groups.values()) == len(last) == 2 * len(new) + len(old)
+    counts = store.rows("SELECT version, COUNT(*) AS n FROM songs WHERE iteration = 1 GROUP BY version")
+    assert [c["n"] for c in counts] == [len(new), len(new)]
