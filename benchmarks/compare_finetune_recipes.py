@@ -33,14 +33,14 @@ from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from hcbench.corpus import build_corpus
-from hcbench.loop.preference_pairs import same_input_pairs
+from hcbench.loop.finetune import train_dpo
 from hcbench.models.model_dir import load_generator
-from hcbench.models.pair_training import train_on_pairs
 from hcbench.models.pretrain import pretrain
 from hcbench.paths import conf_dir
 from hcbench.store import RunStore, write_song_files
 from simulators import build_population, fit_space
 from simulators.panel import SimulatedPanel
+
 
 def main() -> None:
     args = _parse()
@@ -91,13 +91,10 @@ def _eq2(cfg, v0, images, weights):
 
 def _dpo(store: RunStore, cfg, v0):
     """The loop's DPO fine-tune (finetune=dpo) of v0 on iteration 0's same-input pairs."""
-    trainer = _trainer(cfg, "dpo")
-    winners, losers = same_input_pairs(store, 0, trainer.pair_min_gap)
-    ids = np.unique(np.concatenate([winners, losers]))
     model = copy.deepcopy(v0)
     with tempfile.TemporaryDirectory() as out:
-        train_on_pairs(model, store.song_images(ids.tolist()), np.searchsorted(ids, winners),
-                       np.searchsorted(ids, losers), trainer, trainer.dpo_beta, Path(out))
+        if train_dpo(store, 0, model, _trainer(cfg, "dpo"), Path(out)) is None:
+            raise SystemExit(f"{store.run_dir}: no same-input pair in iteration 0 to train DPO on")
     return model
 
 

@@ -146,6 +146,9 @@ def _plain(value) -> dict:
     return OmegaConf.to_container(value, resolve=True) if OmegaConf.is_config(value) else dict(value)
 
 
+OBJECTIVES = ("weighted", "dpo")  # eq. 2 on D; Diffusion-DPO on same-input pairs
+
+
 @dataclass
 class FinetuneConfig(TrainerConfig):
     """How v(n) becomes v(n+1) (conf/finetune/): the trainer's settings plus the objective.
@@ -167,5 +170,3 @@ class FinetuneConfig(TrainerConfig):
         if self.pair_min_gap < 0:
             raise ConfigError(f"finetune.pair_min_gap must be >= 0, got {self.pair_min_gap}")
 
-
-OBJECTIVES = ("weighted", "dpo")

@@ -41,13 +41,22 @@ def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: 
 
 
 def _train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int) -> dict:
+    summary = train_dpo(store, iteration, generator, cfg, out, description=f"DPO v{new}")
+    if summary is None:
+        return _unchanged(iteration, new, f"no two songs of the same inputs differ by more than {cfg.pair_min_gap}")
+    return summary
+
+
+def train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out_dir,
+              description: str = "DPO") -> dict | None:
+    """DPO of ``generator`` in place on ``iteration``'s same-input pairs; None when there is no pair."""
     winners, losers = same_input_pairs(store, iteration, cfg.pair_min_gap)
     if len(winners) == 0:
-        return _unchanged(iteration, new, f"no two songs of the same inputs differ by more than {cfg.pair_min_gap}")
+        return None
     ids = np.unique(np.concatenate([winners, losers]))
     return train_on_pairs(generator, store.song_images(ids.tolist()), np.searchsorted(ids, winners),
-                          np.searchsorted(ids, losers), cfg, cfg.dpo_beta, out,
-                          description=f"DPO v{new} on {len(winners)} pairs")
+                          np.searchsorted(ids, losers), cfg, cfg.dpo_beta, out_dir,
+                          description=f"{description} on {len(winners)} pairs")
 
 
 def _unchanged(iteration: int, new: int, why: str) -> dict:

@@ -29,10 +29,16 @@ def weighted_diffusion_loss(
     timesteps = torch.randint(min_timestep, high, (n,), generator=generator)
     timesteps = timesteps.to(clean.device)
     noisy = scheduler.add_noise(clean, noise, timesteps)
-    per_sample = (unet(noisy, timesteps).sample - noise).pow(2).flatten(1).mean(1)
+    per_sample = denoising_error(unet, noisy, timesteps, noise)
     if weights is None:
         return per_sample.mean()
     weights = torch.as_tensor(weights, dtype=per_sample.dtype, device=per_sample.device)
     if weights.shape != (n,) or (weights < 0).any() or (weights > 1).any():
         raise ValueError(f"weights must be {n} confidences in [0, 1], got shape {tuple(weights.shape)}")
     return (weights * per_sample).mean()
+
+
+def denoising_error(unet: UNet2DModel, noisy: torch.Tensor, timesteps: torch.Tensor, noise: torch.Tensor
+                    ) -> torch.Tensor:
+    """Per sample, ||eps - eps_theta(x_t, t)||^2 averaged over pixels."""
+    return (unet(noisy, timesteps).sample - noise).pow(2).flatten(1).mean(1)

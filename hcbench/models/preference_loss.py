@@ -11,6 +11,8 @@ import torch
 import torch.nn.functional as F
 from diffusers import DDIMScheduler, UNet2DModel
 
+from hcbench.models.diffusion_loss import denoising_error
+
 
 def diffusion_dpo_loss(
     unet: UNet2DModel,
@@ -33,8 +35,7 @@ def diffusion_dpo_loss(
     timesteps = torch.randint(0, scheduler.config.num_train_timesteps, (n,), generator=generator)
     timesteps = timesteps.to(winners.device).repeat(2)
     noisy = scheduler.add_noise(torch.cat([winners, losers]), noise, timesteps)
-    error = (unet(noisy, timesteps).sample - noise).pow(2).flatten(1).mean(1)
     with torch.no_grad():
-        reference_error = (reference(noisy, timesteps).sample - noise).pow(2).flatten(1).mean(1)
-    error = error - reference_error
+        reference_error = denoising_error(reference, noisy, timesteps, noise)
+    error = denoising_error(unet, noisy, timesteps, noise) - reference_error
     return -F.logsigmoid(-beta * (error[:n] - error[n:])).mean()
