@@ -2,7 +2,10 @@
 
 Requests are generated in fixed batches (per version, in request order); a batch's songs
 land in one transaction, and its noise seed depends only on the batch, so a batch
-redone after a crash gives the same songs.
+redone after a crash gives the same songs. The seed leaves the version out: in a paired
+evaluation the k-th request of every version is the same request, so each version
+denoises it from the same noise (common random numbers) and the versions' songs differ
+only by what the versions learned.
 """
 from __future__ import annotations
 
@@ -28,8 +31,8 @@ def generate_songs(store: RunStore, iteration: int, versions: Versions, pool_ima
         for version, batch, chunk in todo:
             generator = versions.generator(version)
             requests = [pool_images[r["id"]] for r in chunk]
-            images = generator.generate_from(requests, cfg.strength, n=1, seed=_batch_seed(seed, iteration, version,
-                                                                                            batch), eta=cfg.eta)
+            images = generator.generate_from(requests, cfg.strength, n=1, seed=_batch_seed(seed, iteration, batch),
+                                           eta=cfg.eta)
             with store.transaction():
                 for row, image in zip(chunk, images[:, 0]):
                     register_generated_song(store, image, generator.mel, version, iteration, row["id"])
@@ -48,8 +51,8 @@ def request_inputs(store: RunStore, iteration: int) -> dict[int, list[int]]:
     return inputs
 
 
-def _batch_seed(seed: int, iteration: int, version: int, batch: int) -> int:
-    return int(np.random.SeedSequence([seed, 30, iteration, version, batch]).generate_state(1)[0] & 0x7FFFFFFF)
+def _batch_seed(seed: int, iteration: int, batch: int) -> int:
+    return int(np.random.SeedSequence([seed, 30, iteration, batch]).generate_state(1)[0] & 0x7FFFFFFF)
 
 
 def _chunks(rows: list, size: int) -> list[list]:

@@ -11,6 +11,7 @@ import numpy as np
 
 from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
+from hcbench.metrics.version_steps import version_steps
 from hcbench.store import RunStore
 
 REFERENCE_FILE = "corpus_reference.npz"  # descriptors of held-out corpus clips, written at the run's start
@@ -29,6 +30,7 @@ class RunMetrics:
     cells: list[dict] = field(default_factory=list)  # one per (iteration, version)
     iterations: list[dict] = field(default_factory=list)
     table1: list[dict] = field(default_factory=list)  # one per input song
+    steps: list[dict] = field(default_factory=list)  # evaluation: change from each version to the next, with CI
     versions: list[int] = field(default_factory=list)
 
 
@@ -52,6 +54,8 @@ def compute_metrics(store: RunStore) -> RunMetrics:
                                   **_cell(store, cell, reference, resamples, seed)})
         metrics.iterations.append(_iteration(store, iteration))
     metrics.table1 = _table1(store)
+    if done:
+        metrics.steps = version_steps(store, done[-1], resamples, seed)
     return metrics
 
 

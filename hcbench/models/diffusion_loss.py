@@ -22,12 +22,7 @@ def weighted_diffusion_loss(
     """
     n = clean.shape[0]
     noise = torch.randn(clean.shape, generator=generator).to(clean.device)
-    high = scheduler.config.num_train_timesteps if max_timestep is None else max_timestep
-    if not 0 <= min_timestep < high <= scheduler.config.num_train_timesteps:
-        raise ValueError(f"timesteps must satisfy 0 <= min ({min_timestep}) < max ({high}) <= "
-                         f"{scheduler.config.num_train_timesteps}")
-    timesteps = torch.randint(min_timestep, high, (n,), generator=generator)
-    timesteps = timesteps.to(clean.device)
+    timesteps = sample_timesteps(scheduler, n, generator, min_timestep, max_timestep).to(clean.device)
     noisy = scheduler.add_noise(clean, noise, timesteps)
     per_sample = denoising_error(unet, noisy, timesteps, noise)
     if weights is None:
@@ -36,6 +31,16 @@ def weighted_diffusion_loss(
     if weights.shape != (n,) or (weights < 0).any() or (weights > 1).any():
         raise ValueError(f"weights must be {n} confidences in [0, 1], got shape {tuple(weights.shape)}")
     return (weights * per_sample).mean()
+
+
+def sample_timesteps(scheduler: DDIMScheduler, n: int, generator: torch.Generator | None = None,
+                     min_timestep: int = 0, max_timestep: int | None = None) -> torch.Tensor:
+    """``n`` training timesteps drawn uniformly from [min_timestep, max_timestep) (default: all)."""
+    high = scheduler.config.num_train_timesteps if max_timestep is None else max_timestep
+    if not 0 <= min_timestep < high <= scheduler.config.num_train_timesteps:
+        raise ValueError(f"timesteps must satisfy 0 <= min ({min_timestep}) < max ({high}) <= "
+                         f"{scheduler.config.num_train_timesteps}")
+    return torch.randint(min_timestep, high, (n,), generator=generator)
 
 
 def denoising_error(unet: UNet2DModel, noisy: torch.Tensor, timesteps: torch.Tensor, noise: torch.Tensor

@@ -33,6 +33,6 @@ def train_on_pairs(generator: Generator, images: np.ndarray, winners: np.ndarray
     def batch_loss(unet: torch.nn.Module, rng: torch.Generator) -> torch.Tensor:
         pick = torch.randint(0, len(won), (pairs,), generator=rng)
         return diffusion_dpo_loss(unet, reference, generator.scheduler, data[won[pick]], data[lost[pick]], beta,
-                                  generator=rng)
+                                  generator=rng, min_timestep=cfg.min_timestep, max_timestep=cfg.max_timestep)
 
     return train(generator, batch_loss, cfg, out_dir, description) | {"pairs": len(winners)}

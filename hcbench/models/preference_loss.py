@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from diffusers import DDIMScheduler, UNet2DModel
 
-from hcbench.models.diffusion_loss import denoising_error
+from hcbench.models.diffusion_loss import denoising_error, sample_timesteps
 
 
 def diffusion_dpo_loss(
@@ -22,18 +22,20 @@ def diffusion_dpo_loss(
     losers: torch.Tensor,
     beta: float,
     generator: torch.Generator | None = None,
+    min_timestep: int = 0,
+    max_timestep: int | None = None,
 ) -> torch.Tensor:
     """-log sigmoid(-beta * [(e(w) - e_ref(w)) - (e(l) - e_ref(l))]), averaged over pairs.
 
     e is the pixel-averaged squared denoising error. A pair shares its noise and timestep,
-    so the difference compares the two songs and not two draws of noise.
+    so the difference compares the two songs and not two draws of noise. Timesteps come
+    from [min_timestep, max_timestep), as in ``weighted_diffusion_loss``.
     """
     if winners.shape != losers.shape:
         raise ValueError(f"winners {tuple(winners.shape)} and losers {tuple(losers.shape)} must pair up")
     n = winners.shape[0]
     noise = torch.randn(winners.shape, generator=generator).to(winners.device).repeat(2, 1, 1, 1)
-    timesteps = torch.randint(0, scheduler.config.num_train_timesteps, (n,), generator=generator)
-    timesteps = timesteps.to(winners.device).repeat(2)
+    timesteps = sample_timesteps(scheduler, n, generator, min_timestep, max_timestep).to(winners.device).repeat(2)
     noisy = scheduler.add_noise(torch.cat([winners, losers]), noise, timesteps)
     with torch.no_grad():
         reference_error = denoising_error(reference, noisy, timesteps, noise)

@@ -17,6 +17,7 @@ def rebuild_report(store: RunStore) -> RunMetrics:
     lines = [json.dumps({"kind": "iteration_version", **c}) for c in metrics.cells]
     lines += [json.dumps({"kind": "iteration", **r}) for r in metrics.iterations]
     lines += [json.dumps({"kind": "table1", **r}) for r in metrics.table1]
+    lines += [json.dumps({"kind": "step", **r}) for r in metrics.steps]
     _write(run_dir / "metrics.jsonl", "\n".join(lines) + "\n")
     if metrics.cells:
         plot_versions(metrics, run_dir / "versions.png")

@@ -7,3 +7,12 @@ def ci_text(stat: dict, digits: int = 2) -> str:
     if stat["mean"] != stat["mean"]:
         return "–"
     return f"{stat['mean']:.{digits}f} [{stat['low']:.{digits}f}, {stat['high']:.{digits}f}]"
+
+
+def change_text(stat: dict, digits: int = 2) -> str:
+    """'+mean [+low, +high]': a change between versions and its interval, signs always shown."""
+    if stat["mean"] != stat["mean"]:
+        return "–"
+    if stat["low"] != stat["low"]:
+        return f"{stat['mean']:+.{digits}f}"
+    return f"{stat['mean']:+.{digits}f} [{stat['low']:+.{digits}f}, {stat['high']:+.{digits}f}]"

@@ -1,16 +1,19 @@
 """The run report in Markdown: the evaluation per version, Table 1 in the paper's form, per-iteration figures."""
 from __future__ import annotations
 
-from hcbench.report.formatting import ci_text
+from hcbench.report.formatting import change_text, ci_text
 from hcbench.metrics.loop_metrics import RunMetrics, evaluation
 
 
 def report_markdown(metrics: RunMetrics, title: str) -> str:
     parts = [f"# {title}", "", "![rating and utility per version](versions.png)", "",
              "## Evaluation: every version, rated side by side", "",
-             "Requests of the last iteration drew their version at random (no confirmation bias). Stars are "
-             "what raters reported (raw, then QC-weighted); utility is the simulators' hidden truth. "
+             "Stars are what raters reported (raw, then QC-weighted); utility is the simulators' hidden truth. "
              "95% bootstrap intervals.", "", _evaluation_table(evaluation(metrics)), "",
+             "Change from each version to the next. Paired: every version answered the same requests, and "
+             "the interval resamples requests' within-request differences. Independent: each request drew one "
+             "version at random (no confirmation bias), and each side is resampled on its own.", "",
+             _steps_table(metrics.steps), "",
              "## Table 1: mean rating per input song and version", "", table1_markdown(metrics), "",
              "## Per iteration and version", "", _cells_table(metrics.cells), "",
              "## Per iteration: training set, quality control, time", "", _iterations_table(metrics.iterations), ""]
@@ -37,6 +40,15 @@ def _evaluation_table(rows: list[dict]) -> str:
     lines += [_row([f"v{c['version']}", str(c["songs"]), str(c["ratings"]), ci_text(c["stars"]), ci_text(c["stars_qc"]),
                     ci_text(c["utility"], 3), f"{100 * c['listened']:.0f}%", _num(c["diversity"]),
                     _num(c["corpus_distance"])]) for c in rows]
+    return "\n".join(lines)
+
+
+def _steps_table(steps: list[dict]) -> str:
+    header = ["step", "comparison", "requests", "change in stars", "change in true utility"]
+    lines = [_row(header), _row(["---"] * len(header))]
+    lines += [_row([f"v{s['before']} -> v{s['after']}", "paired" if s["paired"] else "independent",
+                    str(s["requests"]) if s["paired"] else "–", change_text(s["stars"]),
+                    change_text(s["utility"], 3)]) for s in steps]
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from hcbench.commands.run import run_experiment
 from hcbench.loop import collect
+from hcbench.metrics.loop_metrics import compute_metrics
 from hcbench.store import RunStore
 from tests.loop.conftest import loop_config
 
@@ -63,8 +64,9 @@ def test_a_crash_while_rating_loses_and_repeats_nothing(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_a_paired_evaluation_has_every_version_answer_each_new_request(tmp_path):
+    # a DPO gap no pair reaches makes v1 a copy of v0: paired songs must then be the same song
     run_experiment(loop_config(tmp_path, "loop.versions=2", "loop.requests.per_iteration=[12,10]",
-                               "loop.dispatch.evaluation=paired"))
+                               "loop.dispatch.evaluation=paired", "finetune=dpo", "finetune.pair_min_gap=5"))
     store = RunStore(tmp_path, create=False)
     first = store.rows("SELECT version FROM requests WHERE iteration = 0")
     assert len(first) == 12 and {r["version"] for r in first} == {0}  # only the evaluation is paired
@@ -74,11 +76,18 @@ def test_a_paired_evaluation_has_every_version_answer_each_new_request(tmp_path)
         inputs = tuple(store.column("SELECT song_id FROM request_inputs WHERE request_id = ? ORDER BY position",
                                     (r["id"],)).tolist())
         key = (r["rater_id"], r["dispatch"], r["baseline_song_id"], r["agreement_raters"], inputs)
-        groups.setdefault(key, []).append(r["version"])
-    new = [versions for key, versions in groups.items() if key[1] == "new"]
+        groups.setdefault(key, []).append((r["version"], r["served_song_id"]))
+    new = [[v for v, _ in answers] for key, answers in groups.items() if key[1] == "new"]
     old = [versions for key, versions in groups.items() if key[1] == "old"]
     assert new and all(sorted(versions) == [0, 1] for versions in new)
     assert all(len(versions) == 1 for versions in old)  # a song of D has no version to compare
     assert sum(len(v) for v in groups.values()) == len(last) == 2 * len(new) + len(old)
     counts = store.rows("SELECT version, COUNT(*) AS n FROM songs WHERE iteration = 1 GROUP BY version")
     assert [c["n"] for c in counts] == [len(new), len(new)]
+    for key, answers in groups.items():  # same weights, same request, same noise: the same song
+        if key[1] == "new":
+            first, second = store.song_images([song for _, song in sorted(answers)])
+            assert np.array_equal(first, second)
+    step, = compute_metrics(store).steps  # so the paired change in true utility is exactly nothing
+    assert step["paired"] and step["requests"] == len(new)
+    assert step["utility"]["mean"] == step["utility"]["low"] == step["utility"]["high"] == 0.0

@@ -60,7 +60,7 @@ def test_the_report_is_rebuilt_from_the_database_alone(finished_run, tmp_path):
     assert "Table 1" in report and "| Song | Rating (v0) | Rating (v1) | Rating (v2) | Count (v0)" in report
     lines = (finished_run / "metrics.jsonl").read_text().splitlines()
     kinds = {json.loads(line)["kind"] for line in lines}
-    assert kinds == {"iteration_version", "iteration", "table1"}
+    assert kinds == {"iteration_version", "iteration", "table1", "step"}
     for name in ("report.md", "metrics.jsonl", "versions.png"):
         (finished_run / name).unlink()
     result = _hcbench("report", str(finished_run))
@@ -76,6 +76,9 @@ def test_check_exits_by_the_gate_and_names_the_failing_step(finished_run):
     assert result.returncode == (1 if failures else 0)
     strict = _hcbench("check", str(finished_run), "--margin", "10")
     assert strict.returncode == 1 and "v0 -> v1" in strict.stdout and "needs > +10.000" in strict.stdout
+    significant = _hcbench("check", str(finished_run), "--significant", "--margin", "10")
+    assert significant.returncode == 1 and "95% interval of the change starts at" in significant.stdout
+    assert "independent comparison" in significant.stdout  # this run's evaluation drew versions at random
 
 
 @pytest.mark.slow

@@ -1,0 +1,94 @@
+"""How much each version beats the one before it in the evaluation, with a confidence interval.
+
+In a paired evaluation every version answers the same requests (same rater, inputs and
+agreement raters), so a step's change is the mean over requests of the within-request
+difference, and its interval resamples requests: the spread between requests cancels.
+In a random evaluation versions answered different requests, so the two versions' ratings
+are resampled independently.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from hcbench.store import RunStore
+
+STEP_RATINGS = """
+SELECT r.version, r.rater_id, r.stars, t.utility, q.rater_id AS requester, q.agreement_raters,
+       q.baseline_song_id, (SELECT group_concat(song_id) FROM
+           (SELECT song_id FROM request_inputs WHERE request_id = q.id ORDER BY song_id)) AS inputs
+FROM ratings r JOIN requests q ON q.id = r.request_id JOIN songs s ON s.id = r.song_id
+LEFT JOIN truth_ratings t ON t.rating_id = r.id
+WHERE r.iteration = ? AND r.role IN ('served', 'agreement') AND s.kind = 'generated' AND s.iteration = r.iteration
+"""  # the evaluation's ratings of its new songs, with what makes two versions' requests the same request
+
+
+def version_steps(store: RunStore, iteration: int, resamples: int = 1000, seed: int = 0) -> list[dict]:
+    """One row per step v -> v+1 rated in ``iteration``: change in stars and utility, paired when possible."""
+    rows = store.rows(STEP_RATINGS, (iteration,))
+    versions = sorted({r["version"] for r in rows})
+    is_paired = evaluation_mode(store) == "paired"
+    steps = []
+    for before, after in zip(versions, versions[1:]):
+        by_request = _by_request([r for r in rows if r["version"] in (before, after)])
+        paired = [g for g in by_request.values() if before in g and after in g] if is_paired else []
+        step = {"before": before, "after": after, "paired": bool(paired), "requests": len(paired)}
+        for key in ("stars", "utility"):
+            if paired:
+                step[key] = paired_change(paired, before, after, key, resamples, seed)
+            else:
+                step[key] = unpaired_change([r[key] for r in rows if r["version"] == before],
+                                            [r[key] for r in rows if r["version"] == after], resamples, seed)
+        steps.append(step)
+    return steps
+
+
+def evaluation_mode(store: RunStore) -> str:
+    """The run's ``loop.dispatch.evaluation`` (runs from before the option: random)."""
+    return store.get_meta("config", {}).get("loop", {}).get("dispatch", {}).get("evaluation", "random")
+
+
+def paired_change(groups: list[dict], before: int, after: int, key: str, resamples: int, seed: int) -> dict:
+    """Mean over requests of (mean rating of ``after`` - mean rating of ``before``), requests resampled."""
+    diffs = np.array([_mean(g[after], key) - _mean(g[before], key) for g in groups])
+    diffs = diffs[np.isfinite(diffs)]
+    return _interval(diffs.mean() if len(diffs) else np.nan, _resampled_means(diffs, resamples, seed))
+
+
+def unpaired_change(before, after, resamples: int, seed: int) -> dict:
+    """Difference of two independent means, each side resampled on its own."""
+    a, b = (np.array([v for v in x if v is not None], np.float64) for x in (before, after))
+    if not len(a) or not len(b):
+        return _interval(np.nan, np.array([]))
+    draws = _resampled_means(b, resamples, seed) - _resampled_means(a, resamples, seed + 1)
+    return _interval(b.mean() - a.mean(), draws)
+
+
+def _by_request(rows: list[dict]) -> dict[tuple, dict[int, list[dict]]]:
+    """Ratings grouped by request (rater, inputs, baseline, agreement raters), then by version."""
+    groups: dict[tuple, dict[int, list[dict]]] = {}
+    for r in rows:
+        key = (r["requester"], r["inputs"], r["baseline_song_id"], tuple(json.loads(r["agreement_raters"])))
+        groups.setdefault(key, {}).setdefault(r["version"], []).append(r)
+    return groups
+
+
+def _mean(ratings: list[dict], key: str) -> float:
+    values = [r[key] for r in ratings if r[key] is not None]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _resampled_means(values: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    if not len(values):
+        return np.array([])
+    picks = np.random.default_rng(seed).integers(0, len(values), (resamples, len(values)))
+    return values[picks].mean(axis=1)
+
+
+def _interval(mean: float, draws: np.ndarray, level: float = 0.95) -> dict:
+    if not len(draws):
+        return {"mean": float(mean), "low": float("nan"), "high": float("nan")}
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(draws, [tail, 100 - tail])
+    return {"mean": float(mean), "low": float(low), "high": float(high)}
