@@ -33,7 +33,7 @@ from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from hcbench.corpus import build_corpus
-from hcbench.loop.finetune import train_dpo
+from hcbench.loop.finetune import round_trainer, train_dpo
 from hcbench.models.model_dir import load_generator
 from hcbench.models.pretrain import pretrain
 from hcbench.paths import conf_dir
@@ -83,7 +83,8 @@ def _recipes(store: RunStore, cfg, v0, corpus) -> dict:
 
 
 def _eq2(cfg, v0, images, weights):
-    model, trainer = copy.deepcopy(v0), _trainer(cfg, "weighted")
+    model = copy.deepcopy(v0)
+    trainer = round_trainer(_trainer(cfg, "weighted"), model, cfg.loop.requests.strength, 1)
     with tempfile.TemporaryDirectory() as out:
         pretrain(model, images, trainer, Path(out), weights=np.asarray(weights), description="eq. 2")
     return model
@@ -93,7 +94,8 @@ def _dpo(store: RunStore, cfg, v0):
     """The loop's DPO fine-tune (finetune=dpo) of v0 on iteration 0's same-input pairs."""
     model = copy.deepcopy(v0)
     with tempfile.TemporaryDirectory() as out:
-        if train_dpo(store, 0, model, _trainer(cfg, "dpo"), Path(out)) is None:
+        trainer = round_trainer(_trainer(cfg, "dpo"), model, cfg.loop.requests.strength, 1)
+        if train_dpo(store, 0, model, trainer, Path(out)) is None:
             raise SystemExit(f"{store.run_dir}: no same-input pair in iteration 0 to train DPO on")
     return model
 

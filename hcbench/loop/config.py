@@ -147,6 +147,7 @@ def _plain(value) -> dict:
 
 
 OBJECTIVES = ("weighted", "dpo")  # eq. 2 on D; Diffusion-DPO on same-input pairs
+PAIR_SOURCES = ("latest", "all")  # iterations whose same-input pairs DPO learns from
 
 
 @dataclass
@@ -160,13 +161,20 @@ class FinetuneConfig(TrainerConfig):
     objective: str = "weighted"
     dpo_beta: float = 1000.0  # how sharply DPO turns error differences into preferences
     pair_min_gap: float = 0.05  # smallest difference of score (R, QC-weighted) that makes a pair
+    generation_timesteps: bool = False  # train only timesteps that generation at loop.requests.strength visits
+    pairs_from: str = "latest"  # DPO pairs of the latest iteration, or of all iterations so far (as D keeps songs)
 
     def __post_init__(self):
         super().__post_init__()
+        if self.generation_timesteps and self.max_timestep is not None:
+            raise ConfigError("finetune.generation_timesteps sets the highest timestep itself; leave "
+                              f"finetune.max_timestep null (got {self.max_timestep})")
         if self.objective not in OBJECTIVES:
             raise ConfigError(f"finetune.objective must be one of {', '.join(OBJECTIVES)}; got {self.objective!r}")
         if self.dpo_beta <= 0:
             raise ConfigError(f"finetune.dpo_beta must be positive, got {self.dpo_beta}")
+        if self.pairs_from not in PAIR_SOURCES:
+            raise ConfigError(f"finetune.pairs_from must be one of {', '.join(PAIR_SOURCES)}; got {self.pairs_from!r}")
         if self.pair_min_gap < 0:
             raise ConfigError(f"finetune.pair_min_gap must be >= 0, got {self.pair_min_gap}")
 

@@ -18,18 +18,31 @@ from hcbench.store import RunStore
 log = logging.getLogger(__name__)
 
 
-def finetune_next_version(store: RunStore, iteration: int, versions: Versions, cfg: FinetuneConfig) -> dict:
-    """Train v(iteration+1) from v(iteration); resumable through its checkpoint folder."""
+def finetune_next_version(store: RunStore, iteration: int, versions: Versions, cfg: FinetuneConfig,
+                          strength: float = 1.0) -> dict:
+    """Train v(iteration+1) from v(iteration); resumable through its checkpoint folder.
+
+    ``strength`` is the loop's: with ``cfg.generation_timesteps`` only the timesteps a
+    generation at that strength visits are trained, where a change can reach the songs.
+    """
     new = iteration + 1
     train_size = store.scalar("SELECT COUNT(*) FROM training_set WHERE removed_iteration IS NULL")
     generator = copy.deepcopy(versions.generator(iteration))
-    trainer = copy.copy(cfg)
-    trainer.seed = cfg.seed + new  # each round its own batches and noise
+    trainer = round_trainer(cfg, generator, strength, new)
     train = _train_dpo if cfg.objective == "dpo" else _train_weighted
     summary = train(store, iteration, generator, trainer, versions.folder(new) / "train", new)
     model_dir = save_generator(generator.eval_mode(), versions.folder(new) / "model")
     versions.register(new, model_dir, train_size, iteration)
     return summary
+
+
+def round_trainer(cfg: FinetuneConfig, generator: Generator, strength: float, new: int) -> FinetuneConfig:
+    """The settings that train v``new``: its own seed, and the timestep range ``cfg`` asks for."""
+    trainer = copy.copy(cfg)
+    trainer.seed = cfg.seed + new  # each round its own batches and noise
+    if cfg.generation_timesteps:
+        trainer.max_timestep = generator.highest_timestep(strength) + 1
+    return trainer
 
 
 def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int) -> dict:
@@ -49,8 +62,9 @@ def _train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: Finet
 
 def train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out_dir,
               description: str = "DPO") -> dict | None:
-    """DPO of ``generator`` in place on ``iteration``'s same-input pairs; None when there is no pair."""
-    winners, losers = same_input_pairs(store, iteration, cfg.pair_min_gap)
+    """DPO of ``generator`` in place on same-input pairs (``iteration``'s, or all so far); None when there is none."""
+    iterations = range(iteration + 1) if cfg.pairs_from == "all" else [iteration]
+    winners, losers = same_input_pairs(store, iterations, cfg.pair_min_gap)
     if len(winners) == 0:
         return None
     ids = np.unique(np.concatenate([winners, losers]))

@@ -1,11 +1,13 @@
 """Preference pairs for DPO fine-tuning: two songs of one iteration made from the same inputs.
 
 Songs of the same inputs answer the same wish, so their scores compare like with like; the
-higher-scored song of a pair is preferred when the scores differ by more than a gap.
+higher-scored song of a pair is preferred when the scores differ by more than a gap. Songs
+of different iterations never pair: their raters and their versions differ.
 """
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -13,16 +15,21 @@ from hcbench.loop.generation import request_inputs
 from hcbench.store import RunStore
 
 
-def same_input_pairs(store: RunStore, iteration: int, min_gap: float) -> tuple[np.ndarray, np.ndarray]:
-    """(winner song ids, loser song ids) among the songs made and scored in ``iteration``."""
+def same_input_pairs(store: RunStore, iterations: int | Iterable[int], min_gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """(winner song ids, loser song ids) among the songs made and scored in each of ``iterations``."""
+    pairs = [pair for i in ([iterations] if isinstance(iterations, int) else iterations)
+             for pair in _pairs_of(store, int(i), min_gap)]
+    winners, losers = (np.array(side, dtype=np.int64) for side in zip(*pairs)) if pairs else (np.zeros(0, int),) * 2
+    return winners, losers
+
+
+def _pairs_of(store: RunStore, iteration: int, min_gap: float) -> list[tuple[int, int]]:
     inputs = request_inputs(store, iteration)
     rows = store.rows("SELECT s.id, s.request_id, sc.score FROM song_scores sc JOIN songs s ON s.id = sc.song_id "
                       "WHERE sc.iteration = ? AND s.iteration = ? ORDER BY s.id", (iteration, iteration))
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(inputs[row["request_id"]])), []).append(row)
-    pairs = [(a["id"], b["id"]) if a["score"] > b["score"] else (b["id"], a["id"])
-             for group in groups.values() for a, b in itertools.combinations(group, 2)
-             if abs(a["score"] - b["score"]) > min_gap]
-    winners, losers = (np.array(side, dtype=np.int64) for side in zip(*pairs)) if pairs else (np.zeros(0, int),) * 2
-    return winners, losers
+    return [(a["id"], b["id"]) if a["score"] > b["score"] else (b["id"], a["id"])
+            for group in groups.values() for a, b in itertools.combinations(group, 2)
+            if abs(a["score"] - b["score"]) > min_gap]

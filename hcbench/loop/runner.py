@@ -81,7 +81,7 @@ def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, 
               ("score", lambda: score_iteration(store, iteration, cfg, parts.similarity))]
     if not last:
         stages += [("select", lambda: select_and_purge(store, iteration, cfg.selection, parts.similarity)),
-                   ("finetune", lambda: _finetune(store, iteration, versions, parts.trainer))]
+                   ("finetune", lambda: _finetune(store, iteration, versions, parts.trainer, cfg.requests.strength))]
     for name, work in stages:
         if store.stage_done(iteration, name):
             continue
@@ -91,9 +91,9 @@ def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, 
     store.finish_stage(iteration, "done", 0.0)
 
 
-def _finetune(store: RunStore, iteration: int, versions: Versions, trainer: FinetuneConfig) -> None:
+def _finetune(store: RunStore, iteration: int, versions: Versions, trainer: FinetuneConfig, strength: float) -> None:
     if iteration + 1 not in versions.ids():  # the fine-tune finished, then the run stopped before marking it
-        finetune_next_version(store, iteration, versions, trainer)
+        finetune_next_version(store, iteration, versions, trainer, strength)
 
 
 def _base_representations(parts: LoopParts) -> np.ndarray:

@@ -101,6 +101,11 @@ class Generator:
         images = tensor_to_images(self.denoise(starts, strength, generators, eta, progress))
         return images.reshape(len(requests), n, *images.shape[1:])
 
+    def highest_timestep(self, strength: float) -> int:
+        """The noisiest timestep that inversion and denoising at ``strength`` visit (-1: none)."""
+        timesteps = self._timesteps(strength)
+        return int(timesteps.max()) if len(timesteps) else -1
+
     def _timesteps(self, strength: float) -> torch.Tensor:
         """The descending DDIM timesteps that a denoise from ``strength`` visits."""
         if not 0.0 <= float(strength) <= 1.0:

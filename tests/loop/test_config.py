@@ -51,12 +51,14 @@ def test_the_finetune_group_picks_the_objective_and_its_learning_rate():
     assert dpo.objective == "dpo" and weighted.objective == "weighted"
     assert dpo.optimizer.keywords["lr"] < weighted.optimizer.keywords["lr"]  # DPO's steps move further
     assert instantiate(_run_config().finetune).objective == "dpo"  # the default
+    assert dpo.pairs_from == "all" and dpo.generation_timesteps and not weighted.generation_timesteps
     assert instantiate(_run_config("experiment=smoke", "finetune=weighted").finetune).steps == 40
 
 
 @pytest.mark.parametrize("override, field", [
     ("finetune.objective=ppo", "finetune.objective"), ("finetune.dpo_beta=0", "finetune.dpo_beta"),
     ("finetune.pair_min_gap=-1", "finetune.pair_min_gap"), ("finetune.steps=0", "trainer.steps"),
+    ("finetune.pairs_from=best", "finetune.pairs_from"),
 ])
 def test_bad_finetune_values_name_the_field(override, field):
     with pytest.raises(Exception, match=field):

@@ -70,3 +70,10 @@ def test_merge_is_order_independent(tiny_generator):
 def test_wrong_shape_names_expected_shape(tiny_generator):
     with pytest.raises(ValueError, match=r"\(n, 32, 32\)"):
         tiny_generator.encode(np.zeros((1, 64, 64), dtype=np.uint8), 0.5)
+
+
+def test_the_highest_timestep_is_where_inversion_stops(tiny_generator):
+    stride = tiny_generator.scheduler.config.num_train_timesteps // tiny_generator.steps
+    assert tiny_generator.highest_timestep(0.5) == (tiny_generator.steps // 2 - 1) * stride
+    assert tiny_generator.highest_timestep(1.0) == (tiny_generator.steps - 1) * stride
+    assert tiny_generator.highest_timestep(0.0) == -1  # nothing visited
