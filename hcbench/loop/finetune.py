@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def finetune_next_version(store: RunStore, iteration: int, versions: Versions, cfg: FinetuneConfig,
-                          strength: float = 1.0) -> dict:
+                          strength: float) -> dict:
     """Train v(iteration+1) from v(iteration); resumable through its checkpoint folder.
 
     ``strength`` is the loop's: with ``cfg.generation_timesteps`` only the timesteps a
