@@ -45,8 +45,11 @@ def plot_spectrogram_grid(rows: dict[str, np.ndarray], path: Path, columns: int 
 
 
 def plot_versions(metrics, path: Path) -> Path:
-    """Observed stars (raw and QC-weighted) and true utility per version, one line per iteration, with 95% CIs."""
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    """Observed stars (raw and QC-weighted) and true utility per version, one line per iteration, with 95% CIs;
+    below, when the evaluation compared versions, each step's change with its interval."""
+    rows = 2 if metrics.steps else 1
+    fig, grid = plt.subplots(rows, 2, figsize=(9, 3.6 * rows), squeeze=False)
+    axes = grid[0]
     for iteration in sorted({c["iteration"] for c in metrics.cells}):
         cells = sorted((c for c in metrics.cells if c["iteration"] == iteration), key=lambda c: c["version"])
         x = np.array([c["version"] for c in cells]) + 0.04 * iteration
@@ -58,10 +61,24 @@ def plot_versions(metrics, path: Path) -> Path:
         ax.set(xlabel="version", ylabel=label, xticks=metrics.versions)
         ax.grid(alpha=0.3)
     axes[1].legend(fontsize=8)
+    if metrics.steps:
+        _plot_steps(grid[1], metrics.steps)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)
+
+
+def _plot_steps(axes, steps: list[dict]) -> None:
+    """Change per step, paired over requests where the evaluation was: a rise clears the zero line."""
+    names = [f"v{s['before']}->v{s['after']}" for s in steps]
+    kind = "paired" if all(s["paired"] for s in steps) else "independent"
+    for ax, key, label in zip(axes, ("stars", "utility"), ("change in stars", "change in true utility")):
+        _errorbar(ax, np.arange(len(steps)), [s[key] for s in steps], None, "C3", style="o")
+        ax.axhline(0.0, color="0.3", linewidth=0.8)
+        ax.set(xticks=np.arange(len(steps)), xticklabels=names, ylabel=label,
+               title=f"evaluation, {kind} 95% intervals", xlim=(-0.5, len(steps) - 0.5))
+        ax.grid(alpha=0.3)
 
 
 def _errorbar(ax, x, stats: list[dict], label, color: str, style: str = "-o", alpha: float = 1.0) -> None:
