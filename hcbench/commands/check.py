@@ -37,8 +37,9 @@ def check(argv: list[str]) -> int:
         console.print(f"v{row['version']}: stars {ci_text(row['stars'])}, true utility {ci_text(row['utility'], 3)} "
                       f"({row['ratings']} ratings)")
     for step in metrics.steps:
+        compared = f"paired over {step['requests']} requests" if step["paired"] else "independent"
         console.print(f"v{step['before']} -> v{step['after']}: stars {change_text(step['stars'])}, true utility "
-                      f"{change_text(step['utility'], 3)} ({'paired over ' + str(step['requests']) + ' requests' if step['paired'] else 'independent'})")
+                      f"{change_text(step['utility'], 3)} ({compared})")
     failures = gate_failures(metrics, args.margin, args.significant)
     for failure in failures:
         console.print(f"[red]FAIL[/red] {failure}")

@@ -12,16 +12,17 @@ import json
 
 import numpy as np
 
+from hcbench.metrics.bootstrap import mean_with_ci, percentile_interval, resampled_means
+from hcbench.metrics.queries import RATED_OUTPUTS
 from hcbench.store import RunStore
 
-STEP_RATINGS = """
-SELECT r.version, r.rater_id, r.stars, t.utility, q.rater_id AS requester, q.agreement_raters,
-       q.baseline_song_id, (SELECT group_concat(song_id) FROM
+STEP_RATINGS = f"""
+SELECT o.version, o.stars, o.utility, q.rater_id AS requester, q.agreement_raters, q.baseline_song_id,
+       (SELECT group_concat(song_id) FROM
            (SELECT song_id FROM request_inputs WHERE request_id = q.id ORDER BY song_id)) AS inputs
-FROM ratings r JOIN requests q ON q.id = r.request_id JOIN songs s ON s.id = r.song_id
-LEFT JOIN truth_ratings t ON t.rating_id = r.id
-WHERE r.iteration = ? AND r.role IN ('served', 'agreement') AND s.kind = 'generated' AND s.iteration = r.iteration
-"""  # the evaluation's ratings of its new songs, with what makes two versions' requests the same request
+FROM ({RATED_OUTPUTS}) o JOIN ratings r ON r.id = o.id JOIN requests q ON q.id = r.request_id
+WHERE o.iteration = ?
+"""  # the iteration's ratings of its new songs, with what makes two versions' requests the same request
 
 
 def version_steps(store: RunStore, iteration: int, resamples: int = 1000, seed: int = 0) -> list[dict]:
@@ -52,17 +53,17 @@ def evaluation_mode(store: RunStore) -> str:
 def paired_change(groups: list[dict], before: int, after: int, key: str, resamples: int, seed: int) -> dict:
     """Mean over requests of (mean rating of ``after`` - mean rating of ``before``), requests resampled."""
     diffs = np.array([_mean(g[after], key) - _mean(g[before], key) for g in groups])
-    diffs = diffs[np.isfinite(diffs)]
-    return _interval(diffs.mean() if len(diffs) else np.nan, _resampled_means(diffs, resamples, seed))
+    change = mean_with_ci(diffs[np.isfinite(diffs)], None, resamples, seed)
+    return {k: change[k] for k in ("mean", "low", "high")}
 
 
 def unpaired_change(before, after, resamples: int, seed: int) -> dict:
     """Difference of two independent means, each side resampled on its own."""
     a, b = (np.array([v for v in x if v is not None], np.float64) for x in (before, after))
     if not len(a) or not len(b):
-        return _interval(np.nan, np.array([]))
-    draws = _resampled_means(b, resamples, seed) - _resampled_means(a, resamples, seed + 1)
-    return _interval(b.mean() - a.mean(), draws)
+        return percentile_interval(np.nan, np.array([]))
+    draws = resampled_means(b, None, resamples, seed) - resampled_means(a, None, resamples, seed + 1)
+    return percentile_interval(b.mean() - a.mean(), draws)
 
 
 def _by_request(rows: list[dict]) -> dict[tuple, dict[int, list[dict]]]:
@@ -77,18 +78,3 @@ def _by_request(rows: list[dict]) -> dict[tuple, dict[int, list[dict]]]:
 def _mean(ratings: list[dict], key: str) -> float:
     values = [r[key] for r in ratings if r[key] is not None]
     return float(np.mean(values)) if values else float("nan")
-
-
-def _resampled_means(values: np.ndarray, resamples: int, seed: int) -> np.ndarray:
-    if not len(values):
-        return np.array([])
-    picks = np.random.default_rng(seed).integers(0, len(values), (resamples, len(values)))
-    return values[picks].mean(axis=1)
-
-
-def _interval(mean: float, draws: np.ndarray, level: float = 0.95) -> dict:
-    if not len(draws):
-        return {"mean": float(mean), "low": float("nan"), "high": float("nan")}
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(draws, [tail, 100 - tail])
-    return {"mean": float(mean), "low": float(low), "high": float(high)}
