@@ -89,12 +89,16 @@ class QCConfig:
     min_ratings_to_flag: int = 4
     outlier_filter: bool = True  # drop ratings far from the song's other ratings
     outlier_z: float = 2.5  # in robust (MAD) standard deviations
+    leniency: bool = False  # take each rater's offset from the others (fitted on all ratings) out of song scores
+    leniency_prior_ratings: float = 2.0  # ratings' worth of evidence that pulls an offset to 0
 
     def __post_init__(self):
         if self.agreement_k < 1:
             raise ConfigError(f"loop.qc.agreement_k must be >= 1, got {self.agreement_k}")
         if not 0.0 <= self.listen_discount <= 1.0:
             raise ConfigError(f"loop.qc.listen_discount must lie in [0, 1], got {self.listen_discount}")
+        if self.leniency_prior_ratings < 0:
+            raise ConfigError(f"loop.qc.leniency_prior_ratings must be >= 0, got {self.leniency_prior_ratings}")
 
 
 @dataclass

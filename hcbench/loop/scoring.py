@@ -1,11 +1,17 @@
 """After an iteration's ratings: quality control, then each new song's score under R (eq. 1),
-whether it beat its baseline, and its fine-tuning confidence c (eq. 2)."""
+whether it beat its baseline, and its fine-tuning confidence c (eq. 2).
+
+With ``loop.qc.leniency`` a song's score is taken net of its raters' leniency, so songs
+heard by different raters compare fairly; a requester's own served-versus-baseline
+comparison needs no such correction (one rater heard both).
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from hcbench.loop.config import LoopConfig
 from hcbench.loop.generation import request_inputs
+from hcbench.loop.leniency import rater_offsets
 from hcbench.loop.qc import QCResult, RatingTable, quality_control
 from hcbench.loop.rating import confidence, rating_function
 from hcbench.store import RunStore
@@ -19,6 +25,8 @@ def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity
     qc = quality_control(table, cfg.qc)
     current = [i for i, r in enumerate(ratings) if r["iteration"] == iteration]
     r_value = _rating_function_values(store, iteration, [ratings[i] for i in current], cfg, similarity)
+    if cfg.qc.leniency:
+        r_value = r_value - _leniency(table, qc, cfg)[current]
     with store.transaction() as db:
         db.executemany("INSERT OR REPLACE INTO qc (iteration, rater_id, reputation, n_ratings, brief_listens, "
                        "flagged, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -33,6 +41,13 @@ def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity
                        _song_scores(iteration, [ratings[i] for i in current], qc.weight[current], r_value, qc, cfg))
         store.finish_stage(iteration, "score", 0.0)
     return qc
+
+
+def _leniency(table: RatingTable, qc: QCResult, cfg: LoopConfig) -> np.ndarray:
+    """Each rating's rater offset in R's units: fitted on R's rater-given parts (stars and listening)."""
+    given = rating_function(table.stars, table.listen_fraction, 1.0, 0.0, cfg.rating)  # similarity is the song's
+    offsets = rater_offsets(table.rater, table.song, given, qc.weight, cfg.qc.leniency_prior_ratings)
+    return np.array([offsets[r] for r in table.rater.tolist()])
 
 
 def _rating_function_values(store, iteration, ratings: list[dict], cfg: LoopConfig, similarity) -> np.ndarray:

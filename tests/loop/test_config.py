@@ -33,12 +33,17 @@ def test_the_paper_pilot_follows_section_6():
     ("loop.dispatch.p_old=1.5", "p_old"), ("loop.requests.strength=0", "strength"),
     ("loop.qc.agreement_k=0", "agreement_k"), ("loop.selection.top_k=0", "top_k"),
     ("loop.dispatch.live_versions=some", "live_versions"), ("loop.versions=0", "versions"),
-    ("loop.dispatch.evaluation=both", "evaluation"),
+    ("loop.dispatch.evaluation=both", "evaluation"), ("loop.qc.leniency_prior_ratings=-1", "leniency_prior_ratings"),
 ])
 def test_bad_loop_values_name_the_field(override, field):
     with pytest.raises(Exception, match=field) as info:
         instantiate(_run_config(override).loop)
     assert isinstance(info.value, ConfigError) or isinstance(info.value.__cause__, ConfigError)
+
+
+def test_only_the_default_experiment_takes_leniency_out_of_scores():
+    assert instantiate(_run_config().loop).qc.leniency
+    assert not instantiate(_run_config("experiment=paper_pilot").loop).qc.leniency  # the paper's plain mean
 
 
 def test_settings_can_change_per_iteration():
