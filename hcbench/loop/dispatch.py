@@ -30,10 +30,10 @@ def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: Rate
                    base_clips: CorpusSongs, mel, seed: int) -> int:
     """Write the iteration's requests; returns how many.
 
-    In a paired evaluation (the last iteration, ``dispatch.evaluation=paired``) every live
-    version answers each new request: same rater, inputs, baseline and agreement raters,
-    so versions are compared on the same requests and their differences do not carry the
-    spread between requests.
+    In a paired evaluation (the last iteration, ``dispatch.evaluation=paired``) every
+    version answers each new request, whatever ``dispatch.live_versions`` says: same
+    rater, inputs, baseline and agreement raters, so versions are compared on the same
+    requests and their differences do not carry the spread between requests.
     """
     rng = np.random.default_rng([seed, 10, iteration])
     live = versions if cfg.dispatch.live_versions == "all" else versions[-1:]
@@ -53,7 +53,7 @@ def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: Rate
         for i in range(n):
             matched = _matched_song(store, training, int(nearest[i]), base_clips, mel)
             others = _agreement_raters(active, int(raters[i]), cfg.qc.agreement_k - 1, rng) if not old[i] else []
-            for answering in (live if paired and not old[i] else [int(version[i])]):
+            for answering in (versions if paired and not old[i] else [int(version[i])]):
                 cursor = db.execute(
                     "INSERT INTO requests (iteration, rater_id, version, dispatch, served_song_id, baseline_song_id, "
                     "agreement_raters) VALUES (?, ?, ?, ?, ?, ?, ?)",

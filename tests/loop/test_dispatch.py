@@ -64,27 +64,31 @@ def test_a_crash_while_rating_loses_and_repeats_nothing(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_a_paired_evaluation_has_every_version_answer_each_new_request(tmp_path):
-    # a DPO gap no pair reaches makes v1 a copy of v0: paired songs must then be the same song
+    # a DPO gap no pair reaches makes v1 a copy of v0: paired songs must then be the same song;
+    # live_versions=latest serves training iterations only, never the paired evaluation
     run_experiment(loop_config(tmp_path, "loop.versions=2", "loop.requests.per_iteration=[12,10]",
-                               "loop.dispatch.evaluation=paired", "finetune=dpo", "finetune.pair_min_gap=5"))
+                               "loop.dispatch.evaluation=paired", "loop.dispatch.live_versions=latest",
+                               "finetune=dpo", "finetune.pair_min_gap=5"))
     store = RunStore(tmp_path, create=False)
     first = store.rows("SELECT version FROM requests WHERE iteration = 0")
     assert len(first) == 12 and {r["version"] for r in first} == {0}  # only the evaluation is paired
-    groups: dict[tuple, list[int]] = {}
+    groups: list[tuple[tuple, list]] = []  # a request's answers are written one after another
     last = store.rows("SELECT * FROM requests WHERE iteration = 1 ORDER BY id")
     for r in last:
         inputs = tuple(store.column("SELECT song_id FROM request_inputs WHERE request_id = ? ORDER BY position",
                                     (r["id"],)).tolist())
         key = (r["rater_id"], r["dispatch"], r["baseline_song_id"], r["agreement_raters"], inputs)
-        groups.setdefault(key, []).append((r["version"], r["served_song_id"]))
-    new = [[v for v, _ in answers] for key, answers in groups.items() if key[1] == "new"]
-    old = [versions for key, versions in groups.items() if key[1] == "old"]
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        groups[-1][1].append((r["version"], r["served_song_id"]))
+    new = [[v for v, _ in answers] for key, answers in groups if key[1] == "new"]
+    old = [versions for key, versions in groups if key[1] == "old"]
     assert new and all(sorted(versions) == [0, 1] for versions in new)
     assert all(len(versions) == 1 for versions in old)  # a song of D has no version to compare
-    assert sum(len(v) for v in groups.values()) == len(last) == 2 * len(new) + len(old)
+    assert sum(len(v) for _, v in groups) == len(last) == 2 * len(new) + len(old)
     counts = store.rows("SELECT version, COUNT(*) AS n FROM songs WHERE iteration = 1 GROUP BY version")
     assert [c["n"] for c in counts] == [len(new), len(new)]
-    for key, answers in groups.items():  # same weights, same request, same noise: the same song
+    for key, answers in groups:  # same weights, same request, same noise: the same song
         if key[1] == "new":
             first, second = store.song_images([song for _, song in sorted(answers)])
             assert np.array_equal(first, second)
