@@ -32,12 +32,12 @@ def rater_offsets(rater: np.ndarray, song: np.ndarray, value: np.ndarray, weight
     raters, r = np.unique(rater, return_inverse=True)
     _, s, per_song = np.unique(song, return_inverse=True, return_counts=True)
     shared = (per_song[s] > 1).astype(np.float64) * weight
+    evidence = np.bincount(r, shared, len(raters)) + prior_ratings
+    evidence = np.where(evidence > 0, evidence, 1.0)  # a rater with no shared song keeps offset 0
     offset = np.zeros(len(raters))
     for _ in range(SWEEPS):
         song_effect = _weighted_means(s, value - offset[r], weight)
-        residual = value - song_effect[s]
-        evidence = np.bincount(r, shared, len(raters)) + prior_ratings
-        offset = np.bincount(r, shared * residual, len(raters)) / np.where(evidence > 0, evidence, 1.0)
+        offset = np.bincount(r, shared * (value - song_effect[s]), len(raters)) / evidence
     return dict(zip(raters.tolist(), offset.tolist()))
 
 
