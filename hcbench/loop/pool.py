@@ -47,7 +47,7 @@ def register_corpus_song(store: RunStore, songs: CorpusSongs, index: int, mel: M
     found = store.scalar("SELECT id FROM songs WHERE source = ?", (source,))
     if found is not None:
         return int(found)
-    song_id = _next_song_id(store)
+    song_id = next_song_id(store)
     image_path, audio_path, seconds = write_song_files(store.run_dir / "songs", song_id, songs.images[index], mel)
     with store.transaction() as db:
         db.execute("INSERT INTO songs (id, kind, image_path, audio_path, seconds, label, source) "
@@ -56,19 +56,17 @@ def register_corpus_song(store: RunStore, songs: CorpusSongs, index: int, mel: M
     return song_id
 
 
-def register_generated_song(store: RunStore, image: np.ndarray, mel: MelConfig, version: int, iteration: int,
-                            request_id: int) -> int:
-    song_id = _next_song_id(store)
-    image_path, audio_path, seconds = write_song_files(store.run_dir / "songs", song_id, image, mel)
-    with store.transaction() as db:
-        db.execute("INSERT INTO songs (id, kind, version, iteration, request_id, image_path, audio_path, seconds) "
-                   "VALUES (?, 'generated', ?, ?, ?, ?, ?, ?)",
-                   (song_id, version, iteration, request_id, image_path, audio_path, seconds))
-        db.execute("UPDATE requests SET served_song_id = ? WHERE id = ?", (song_id, request_id))
-    return song_id
+def insert_generated_song(db, song_id: int, files: tuple[str, str, float], version: int, iteration: int,
+                          request_id: int) -> None:
+    """Record a generated song whose files are written, and serve it to its request (inside a transaction)."""
+    image_path, audio_path, seconds = files
+    db.execute("INSERT INTO songs (id, kind, version, iteration, request_id, image_path, audio_path, seconds) "
+               "VALUES (?, 'generated', ?, ?, ?, ?, ?, ?)",
+               (song_id, version, iteration, request_id, image_path, audio_path, seconds))
+    db.execute("UPDATE requests SET served_song_id = ? WHERE id = ?", (song_id, request_id))
 
 
-def _next_song_id(store: RunStore) -> int:
+def next_song_id(store: RunStore) -> int:
     return int(store.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM songs"))
 
 

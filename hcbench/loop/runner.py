@@ -21,6 +21,7 @@ from hcbench.loop.config import FinetuneConfig, LoopConfig
 from hcbench.loop.dispatch import plan_iteration, training_pool
 from hcbench.loop.finetune import finetune_next_version
 from hcbench.loop.generation import generate_songs, request_inputs
+from hcbench.loop.inversions import PoolInversions
 from hcbench.loop.panel import RaterPanel
 from hcbench.loop.pool import CorpusSongs, register_corpus_song
 from hcbench.loop.scoring import score_iteration
@@ -47,6 +48,7 @@ class LoopParts:
     record_truth: TruthRecorder | None = None
     after_iteration: Callable[[RunStore, int], None] | None = None  # metrics, report, terminal table
     _base_repr: np.ndarray | None = field(default=None, repr=False)
+    _inversions: PoolInversions | None = field(default=None, repr=False)
 
 
 def run_loop(store: RunStore, versions: Versions, parts: LoopParts) -> None:
@@ -71,10 +73,10 @@ def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, 
                        parts.similarity, parts.base_songs, parts.mel, parts.seed)
 
     def generate():
-        pool = dict(zip(pool_ids, pool_images))  # inputs are pool songs: already in memory
-        inputs = request_inputs(store, iteration)
-        images = {request: np.stack([pool[s] for s in ids]) for request, ids in inputs.items()}
-        generate_songs(store, iteration, versions, images, cfg.requests, parts.seed)
+        if parts._inversions is None:  # inputs are pool songs, already in memory: invert each once per version
+            parts._inversions = PoolInversions(dict(zip(pool_ids, pool_images)))
+        generate_songs(store, iteration, versions, request_inputs(store, iteration), parts._inversions,
+                       cfg.requests, parts.seed)
 
     stages = [("plan", plan), ("generate", generate),
               ("rate", lambda: collect_ratings(store, iteration, parts.panel, parts.record_truth)),

@@ -95,11 +95,29 @@ class Generator:
         requests = [self._check_request(r, i) for i, r in enumerate(requests)]
         counts = [len(r) for r in requests]
         inverted = self.encode(np.concatenate(requests), strength, progress)
-        merged = [slerp_mean(part) for part in torch.split(inverted, counts)]
+        return self.generate_from_latents(torch.split(inverted, counts), strength, n, seed, eta, progress)
+
+    @torch.no_grad()
+    def generate_from_latents(
+        self,
+        latents: Sequence[torch.Tensor],
+        strength: float,
+        n: int = 1,
+        seed: int = 0,
+        eta: float = 1.0,
+        progress=None,
+    ) -> np.ndarray:
+        """``generate_from`` after the inversion: each request's latents (k, C, H, W), already
+        inverted to ``strength`` by ``encode``, are SLERP-merged and denoised ``n`` times.
+
+        Inversion is deterministic, so a caller that serves many requests from few input
+        songs inverts each song once and passes its latent to every request that uses it.
+        """
+        merged = [slerp_mean(part) for part in latents]
         starts = torch.stack(merged).repeat_interleave(n, dim=0)
         generators = sample_generators(seed, starts.shape[0])
         images = tensor_to_images(self.denoise(starts, strength, generators, eta, progress))
-        return images.reshape(len(requests), n, *images.shape[1:])
+        return images.reshape(len(latents), n, *images.shape[1:])
 
     def highest_timestep(self, strength: float) -> int:
         """The noisiest timestep that inversion and denoising at ``strength`` visit (-1: none)."""
