@@ -8,6 +8,7 @@ and a perfect generator is not punished for the vocoder.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from hcbench.audio import AudioError, MelConfig, audio_to_image, slice_audio
 from hcbench.corpus import Corpus
 from hcbench.corpus.dataset import SPLITS, mel_key
 from hcbench.errors import ConfigError
+from hcbench.parallel import ordered_map, process_pool, worth_starting
 from simulators.embedders import Embedder, embed_spectrograms
+from simulators.prebuilt import shipped_reference
 from simulators.taste import unit_rows
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,7 @@ class Songs:
 class SpaceConfig:
     """Which corpus clips define the music manifold."""
 
-    reference_clips: int = 1000  # corpus clips embedded as the reference (seeded subsample; ~2.5 min once, then cached)
+    reference_clips: int = 1000  # corpus clips embedded as the reference (seeded subsample; once, then cached)
     split: str = "all"  # corpus split the reference comes from: all, train or heldout
     seed: int = 0  # picks the subsample
 
@@ -124,31 +127,62 @@ def fit_space(embedder: Embedder, corpus: Corpus, mel: MelConfig, cfg: SpaceConf
     """Embed (or reload) the corpus reference clips through ``mel``'s channel and standardise on them.
 
     The first call per (corpus, mel, embedder) embeds ``cfg.reference_clips`` clips (a progress bar
-    shows it) and caches them beside the corpus; later calls load them in milliseconds.
+    shows it; ``corpus.workers`` processes), unless the package ships exactly these numbers
+    (:mod:`simulators.prebuilt`), and caches them beside the corpus; later calls load them in milliseconds.
     """
+    cache, images, labels = reference_clips(embedder, corpus, mel, cfg)
+    raw = _load_or_embed(cache, lambda: _shipped_or_embedded(cache.name, embedder, images, mel, progress,
+                                                             corpus.workers))
+    mean, std = raw.mean(axis=0), raw.std(axis=0)
+    std = np.where(std > 1e-9, std, 1.0)  # a constant feature carries no information; leave it at zero
+    return EmbeddingSpace(mean, std, (raw - mean) / std, labels, embedder, mel)
+
+
+def reference_clips(embedder: Embedder, corpus: Corpus, mel: MelConfig,
+                    cfg: SpaceConfig) -> tuple[Path, np.ndarray, list[dict]]:
+    """(cache file, images, labels) of the reference: a seeded subsample of the split's clips, in corpus order."""
     images, labels = corpus.spectrograms(mel, cfg.split)
     if len(images) < 2:
         raise AudioError(corpus.root, f"gives {len(images)} clip(s) in split {cfg.split!r}; the reference needs 2+",
                          "build a larger corpus")
     pick = np.sort(np.random.default_rng(cfg.seed).permutation(len(images))[: cfg.reference_clips])
     cache = corpus.root / f"reference-{embedder.cache_key}-{mel_key(mel)}-{cfg.split}-{len(pick)}-{cfg.seed}.npz"
-    raw = _load_or_embed(cache, lambda: _embed_in_chunks(embedder, images[pick], mel, progress))
-    mean, std = raw.mean(axis=0), raw.std(axis=0)
-    std = np.where(std > 1e-9, std, 1.0)  # a constant feature carries no information; leave it at zero
-    return EmbeddingSpace(mean, std, (raw - mean) / std, [labels[i] for i in pick], embedder, mel)
+    return cache, images[pick], [labels[i] for i in pick]
 
 
-def _embed_in_chunks(embedder: Embedder, images: np.ndarray, mel: MelConfig, progress: bool,
-                     chunk: int = 32) -> np.ndarray:
+def _shipped_or_embedded(name: str, embedder: Embedder, images: np.ndarray, mel: MelConfig, progress: bool,
+                         workers: int) -> np.ndarray:
+    shipped = shipped_reference(name, images, embedder, mel)
+    return shipped if shipped is not None else _embed_in_chunks(embedder, images, mel, progress, workers)
+
+
+def _embed_in_chunks(embedder: Embedder, images: np.ndarray, mel: MelConfig, progress: bool, workers: int = 1,
+                     chunk: int = 8) -> np.ndarray:
+    """Embed in small chunks (results do not depend on the chunking), across processes when the embedder allows."""
     from rich.progress import Progress
 
+    chunks = [images[start:start + chunk] for start in range(0, len(images), chunk)]
+    workers = worth_starting(workers, len(chunks), "embedding") if getattr(embedder, "spawn_safe", False) else 1
     parts = []
-    with Progress(transient=True, disable=not progress) as bar:
+    with process_pool(workers, _init_embed_worker, (embedder, mel)) as pool, \
+            Progress(transient=True, disable=not progress) as bar:
         task = bar.add_task(f"embedding {len(images)} corpus clips (once; cached)", total=len(images))
-        for start in range(0, len(images), chunk):
-            parts.append(embed_spectrograms(embedder, images[start:start + chunk], mel))
-            bar.advance(task, len(parts[-1]))
+        embed = _embed_in_worker if pool else functools.partial(embed_spectrograms, embedder, mel=mel)
+        for part in ordered_map(embed, chunks, pool):
+            parts.append(part)
+            bar.advance(task, len(part))
     return np.concatenate(parts)
+
+
+_EMBED_WORKER: dict = {}
+
+
+def _init_embed_worker(embedder: Embedder, mel: MelConfig) -> None:
+    _EMBED_WORKER.update(embedder=embedder, mel=mel)
+
+
+def _embed_in_worker(images: np.ndarray) -> np.ndarray:
+    return embed_spectrograms(_EMBED_WORKER["embedder"], images, _EMBED_WORKER["mel"])
 
 
 def _load_or_embed(cache: Path, compute: Callable[[], np.ndarray]) -> np.ndarray:

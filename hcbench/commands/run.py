@@ -77,11 +77,17 @@ def _open_store(cfg: DictConfig) -> RunStore:
         store.set_meta("seed", cfg.seed)
         store.set_meta("bad_profiles", list(cfg.metrics.bad_profiles))
         store.set_meta("bootstrap", int(cfg.metrics.bootstrap))
-    elif recorded != config:
-        changed = sorted(_changed_keys(recorded, config))
+    elif _results_config(recorded) != _results_config(config):
+        changed = sorted(_changed_keys(_results_config(recorded), _results_config(config)))
         raise ConfigError(f"{run_dir} holds a run with another config (differs at {', '.join(changed[:6])}); "
                           "rerun with the same overrides to continue it, or choose another run_dir")
     return store
+
+
+def _results_config(config: dict) -> dict:
+    """The config less the settings that decide only how fast, not what: a run continues under other values."""
+    corpus = {k: v for k, v in config.get("corpus", {}).items() if k != "workers"}
+    return {**config, "corpus": corpus} if "corpus" in config else config
 
 
 def _changed_keys(a, b, prefix: str = "") -> list[str]:

@@ -40,7 +40,7 @@ def build_corpus(cfg: CorpusConfig | Mapping[str, Any], progress: bool = True) -
         log.info("reusing the corpus cached at %s", root)
     else:
         _build(cfg, soundfont, root, progress)
-    return Corpus(root, seed=cfg.seed, heldout_fraction=cfg.heldout_fraction)
+    return Corpus(root, seed=cfg.seed, heldout_fraction=cfg.heldout_fraction, workers=cfg.resolved_workers())
 
 
 def resolve_source(cfg: CorpusConfig) -> tuple[CorpusConfig, Path | None]:
@@ -94,7 +94,7 @@ def pieces_for(cfg: CorpusConfig, soundfont: Path | None, advance: Callable[[int
         return sum(cfg.collections.values()), score_pieces(
             cfg.collections, soundfont, sample_rate=cfg.sample_rate, seed=cfg.seed, programs=cfg.programs,
             tempo_range=cfg.tempo_range, max_seconds=cfg.max_seconds, min_seconds=cfg.min_seconds,
-            tunes_per_bundle=cfg.tunes_per_bundle, workers=cfg.workers, advance=advance)
+            tunes_per_bundle=cfg.tunes_per_bundle, workers=cfg.resolved_workers(), advance=advance)
     if cfg.source == "synth":
         from hcbench.corpus.synth import synth_pieces
 

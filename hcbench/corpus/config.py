@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from hcbench.errors import ConfigError
+from hcbench.parallel import resolve_workers
 
 SOURCES = ("scores", "synth", "folder")
 FALLBACKS = ("synth", "error")
@@ -54,7 +55,9 @@ class CorpusConfig:
     tempo_range: tuple[float, float] = (70.0, 140.0)  # bpm drawn uniformly per piece (scores and synth)
     programs: dict[str, list[int]] = field(default_factory=_default_programs)  # family -> GM programs 0..127
     tunes_per_bundle: int = 3  # at most this many tunes from one multi-tune .abc file, for variety
-    workers: int = 1  # processes rendering scores in parallel (each holds the SoundFont in memory)
+    # processes for the one-off work (rendering, spectrograms, reference embeddings); "auto": one per core.
+    # The result does not depend on it: a parallel build is bit-for-bit the serial one.
+    workers: int | str = "auto"
     # --- source "synth" (also the fallback)
     synth_pieces: int = 60  # number of synthesised pieces
     synth_seconds: float = 20.0  # length of each synthesised piece
@@ -86,6 +89,9 @@ class CorpusConfig:
         default = os.environ.get("HCBENCH_CACHE") or Path.home() / ".cache" / "hcbench"
         return Path(self.cache_dir or default).expanduser()
 
+    def resolved_workers(self) -> int:
+        return resolve_workers(self.workers, "corpus.workers")
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -103,7 +109,8 @@ class CorpusConfig:
     def _validate(self) -> None:
         _one_of("source", self.source, SOURCES)
         _one_of("fallback", self.fallback, FALLBACKS)
-        for name in ("sample_rate", "workers", "synth_pieces", "tunes_per_bundle"):
+        resolve_workers(self.workers, "corpus.workers")
+        for name in ("sample_rate", "synth_pieces", "tunes_per_bundle"):
             _positive(name, getattr(self, name))
         for name in ("max_seconds", "synth_seconds"):
             _positive(name, getattr(self, name))

@@ -14,6 +14,7 @@ import numpy as np
 from hcbench.errors import MissingFileError
 from hcbench.audio import AudioError, MelConfig, audio_to_image, load_audio, slice_audio
 from hcbench.audio.slicing import loud_slices
+from hcbench.parallel import ordered_map, process_pool, worth_starting
 from hcbench.threads import single_thread
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class Corpus:
     content, so one corpus on disk serves any split setting.
     """
 
-    def __init__(self, root: str | Path, seed: int = 0, heldout_fraction: float = 0.1):
+    def __init__(self, root: str | Path, seed: int = 0, heldout_fraction: float = 0.1, workers: int = 1):
         self.root = Path(root)
         manifest_path = self.root / "manifest.json"
         if not manifest_path.is_file():
@@ -38,6 +39,7 @@ class Corpus:
         self.pieces: list[dict] = self.manifest["pieces"]
         self.sample_rate: int = int(self.manifest["sample_rate"])
         self.seed, self.heldout_fraction = seed, heldout_fraction
+        self.workers = workers  # processes that compute spectrogram caches (and reference embeddings) the first time
         self.heldout: frozenset[int] = heldout_pieces(self.pieces, seed, heldout_fraction)
 
     def __len__(self) -> int:
@@ -111,15 +113,35 @@ class Corpus:
         from rich.progress import Progress
 
         images, piece, clip, start = [], [], [], []
-        with single_thread(), Progress(transient=True) as progress:
-            for i in progress.track(range(len(self)), description=f"spectrograms {mel.x_res}x{mel.y_res}"):
-                for c, (s, audio) in enumerate(self._clips(i, mel)):
-                    images.append(audio_to_image(audio, mel))
+        workers = worth_starting(self.workers, len(self), "spectrograms")
+        with single_thread(), process_pool(workers, _init_spectrogram_worker, (self.root, mel)) as pool, \
+                Progress(transient=True) as progress:
+            per_piece = ordered_map(_spectrograms_in_worker, range(len(self)), pool, chunksize=4) if pool else \
+                (self._piece_spectrograms(i, mel) for i in range(len(self)))
+            for i, rows in enumerate(progress.track(per_piece, total=len(self),
+                                                    description=f"spectrograms {mel.x_res}x{mel.y_res}")):
+                for c, (s, image) in enumerate(rows):
+                    images.append(image)
                     piece.append(i), clip.append(c), start.append(s / mel.sample_rate)
         if not images:
             raise AudioError(self.root, f"gives no clip of {mel.slice_seconds:.2f} s", "build longer pieces")
         return {"images": np.stack(images), "piece": np.array(piece, np.int32), "clip": np.array(clip, np.int32),
                 "start": np.array(start, np.float32)}
+
+    def _piece_spectrograms(self, i: int, mel: MelConfig) -> list[tuple[int, np.ndarray]]:
+        """(start sample, uint8 image) of each clip of piece i; the same in any process (one BLAS thread)."""
+        return [(s, audio_to_image(audio, mel)) for s, audio in self._clips(i, mel)]
+
+
+_SPECTROGRAM_WORKER: dict = {}
+
+
+def _init_spectrogram_worker(root: Path, mel: MelConfig) -> None:
+    _SPECTROGRAM_WORKER.update(corpus=Corpus(root), mel=mel)
+
+
+def _spectrograms_in_worker(i: int) -> list[tuple[int, np.ndarray]]:
+    return _SPECTROGRAM_WORKER["corpus"]._piece_spectrograms(i, _SPECTROGRAM_WORKER["mel"])
 
 
 def heldout_pieces(pieces: list[dict], seed: int, fraction: float) -> frozenset[int]:

@@ -11,7 +11,8 @@ import logging
 import re
 import warnings
 import zlib
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -19,6 +20,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from hcbench.errors import ConfigError
+from hcbench.parallel import process_pool, worth_starting
 from hcbench.corpus.gm import program_name
 
 log = logging.getLogger(__name__)
@@ -217,65 +219,86 @@ def score_pieces(
     programs: Mapping[str, Sequence[int]], tempo_range: Sequence[float], max_seconds: float, min_seconds: float,
     tunes_per_bundle: int, workers: int = 1, advance: Callable[[int], None] = lambda n: None,
 ) -> Iterator[tuple[np.ndarray, dict]]:
-    """Up to ``cap`` rendered pieces per collection, in a deterministic order; failures are logged and skipped."""
+    """Up to ``cap`` rendered pieces per collection, in a deterministic order; failures are logged and skipped.
+
+    A collection's pieces are its first ``cap`` usable candidates, whatever ``workers`` is.
+    """
     files = corpus_files()
     unknown = sorted(set(collections) - set(files))
     if unknown:
         raise ConfigError(f"corpus.collections: unknown music21 collection(s) {unknown}; known: {sorted(files)}")
     job = dict(sample_rate=sample_rate, seed=seed, programs=programs, tempo_range=tempo_range, max_seconds=max_seconds)
-    with _Renderer(soundfont.read_bytes(), job, workers) as renderer:
-        for collection, cap in collections.items():
-            refs = candidates(collection, files[collection], seed, tunes_per_bundle)
-            taken = 0
-            while taken < cap and refs:
-                batch, refs = refs[: cap - taken], refs[cap - taken:]  # only as many as still needed: no waste
-                for ref, result in zip(batch, renderer.map(batch)):
-                    if isinstance(result, str):
-                        log.warning("skipping %s: %s", ref.ident, result)
-                    elif len(result[0]) < min_seconds * sample_rate:
-                        seconds = len(result[0]) / sample_rate
-                        log.info("skipping %s: %.1f s is shorter than min_seconds", ref.ident, seconds)
-                    else:
-                        taken += 1
-                        advance(1)
-                        yield result
-            if taken < cap:
-                log.warning("collection %s gave %d of the %d pieces asked for", collection, taken, cap)
-                advance(cap - taken)
+    plan = [_Collection(c, cap, deque(candidates(c, files[c], seed, tunes_per_bundle))) for c, cap in collections.items()]
+    bank = soundfont.read_bytes()
+    workers = worth_starting(workers, sum(collections.values()), "render")
+    with process_pool(workers, _init_worker, (bank, job)) as pool:
+        submit, lookahead = _submitter(pool, bank, job), 2 * workers if pool else 0
+        for i, state in enumerate(plan):
+            while state.taken < state.cap and (state.pending or state.refs):
+                _submit_ahead(plan, i, submit, lookahead)
+                ref, get = state.pending.popleft()
+                piece = get()
+                if _usable(ref, piece, min_seconds * sample_rate, sample_rate):
+                    state.taken += 1
+                    advance(1)
+                    yield piece
+            if state.taken < state.cap:
+                log.warning("collection %s gave %d of the %d pieces asked for", state.name, state.taken, state.cap)
+                advance(state.cap - state.taken)
 
 
-class _Renderer:
-    """Renders refs in order, in this process or a pool; a failure comes back as its message."""
+@dataclass
+class _Collection:
+    """Rendering progress of one collection: candidates not yet sent, renders in flight (in order), pieces kept."""
 
-    def __init__(self, soundfont: bytes, job: dict, workers: int):
-        self.soundfont, self.job, self.workers, self.pool = soundfont, job, workers, None
+    name: str
+    cap: int
+    refs: deque
+    pending: deque = field(default_factory=deque)  # (ref, result getter)
+    taken: int = 0
 
-    def __enter__(self) -> "_Renderer":
-        if self.workers > 1:
-            import multiprocessing as mp
+    def wanted(self) -> int:
+        """Renders to start now so that, if all succeed, the cap is met: never more (no wasted work)."""
+        return min(len(self.refs), self.cap - self.taken - len(self.pending))
 
-            # fork would copy music21's heavy state cheaply, but forking a process with threads (rich, torch)
-            # is unsafe; spawn workers that each read the SoundFont once.
-            self.pool = mp.get_context("spawn").Pool(self.workers, _init_worker, (self.soundfont, self.job))
-        return self
 
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+def _submit_ahead(plan: list[_Collection], current: int, submit: Callable, lookahead: int) -> None:
+    """Start what the current collection still needs, then the next collections', up to ``lookahead`` in flight.
 
-    def map(self, refs: list[ScoreRef]) -> Iterator:
-        """Results in order as they finish, so the progress bar moves piece by piece."""
-        if self.pool is not None:
-            return self.pool.imap(_render_in_worker, refs, chunksize=1)
-        return (_safe_render(ref, self.soundfont, self.job) for ref in refs)
+    Rendering ahead into the next collections keeps every worker busy where a collection's last
+    pieces (or a replacement for a failed one) would leave the others idle; results are still
+    taken in the serial order.
+    """
+    in_flight = sum(len(state.pending) for state in plan[current:])
+    for k, state in enumerate(plan[current:]):
+        while state.wanted() > 0 and (k == 0 or in_flight < lookahead):
+            ref = state.refs.popleft()
+            state.pending.append((ref, submit(ref)))
+            in_flight += 1
+
+
+def _submitter(pool, soundfont: bytes, job: dict) -> Callable[[ScoreRef], Callable]:
+    """ref -> a getter of its result: a pool task, or (without a pool) a render done when asked for."""
+    if pool is not None:
+        return lambda ref: pool.apply_async(_render_in_worker, (ref,)).get
+    return lambda ref: lambda: _safe_render(ref, soundfont, job)
+
+
+def _usable(ref: ScoreRef, result, min_samples: float, sample_rate: int) -> bool:
+    if isinstance(result, str):
+        log.warning("skipping %s: %s", ref.ident, result)
+        return False
+    if len(result[0]) < min_samples:
+        log.info("skipping %s: %.1f s is shorter than min_seconds", ref.ident, len(result[0]) / sample_rate)
+        return False
+    return True
 
 
 _WORKER: dict = {}
 
 
 def _init_worker(soundfont: bytes, job: dict) -> None:
-    _WORKER.update(soundfont=soundfont, job=job)
+    _WORKER.update(soundfont=soundfont, job=job)  # sent once per worker, not with every piece
 
 
 def _render_in_worker(ref: ScoreRef):

@@ -16,7 +16,11 @@ GRIFFIN_LIM_SEED = 0  # one fixed seed: an image sounds the same wherever it sit
 
 
 class Embedder(Protocol):
-    """``embed(audio, sample_rate) -> (n, dim)``; ``cache_key`` names its cached corpus embeddings."""
+    """``embed(audio, sample_rate) -> (n, dim)``; ``cache_key`` names its cached corpus embeddings.
+
+    An embedder may also set ``spawn_safe = True``: cheap to pickle, single-threaded and deterministic
+    per clip, so corpus clips may be embedded in several processes (torch models leave it unset).
+    """
 
     dim: int
     cache_key: str

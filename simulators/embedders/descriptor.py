@@ -54,6 +54,7 @@ class DescriptorEmbedder:
     """
 
     feature_names = FEATURE_NAMES
+    spawn_safe = True  # small to pickle and one thread per call: corpus embedding may fan out across processes
 
     def __init__(self, sample_rate: int = 11025, n_fft: int = 1024, hop_length: int = 256, chroma_n_fft: int = 4096):
         self.config = DescriptorConfig(sample_rate, n_fft, hop_length, chroma_n_fft)

@@ -115,6 +115,7 @@ def test_an_existing_run_continues_only_under_its_own_config(tmp_path):
     from hcbench.errors import ConfigError
 
     _open_store(loop_config(tmp_path))
+    _open_store(loop_config(tmp_path, "corpus.workers=1"))  # how fast, not what: the run continues
     with pytest.raises(ConfigError, match="differs at loop.qc.agreement_k"):
         _open_store(loop_config(tmp_path, "loop.qc.agreement_k=5"))
     with pytest.raises(ConfigError, match="resume=false"):

@@ -1,0 +1,95 @@
+"""Shipped reference embeddings: used only when they are this machine's numbers; embedding across processes."""
+import json
+
+import numpy as np
+import pytest
+from hydra.utils import instantiate
+from omegaconf import OmegaConf
+
+from hcbench import parallel
+from hcbench.corpus.dataset import mel_key
+from hcbench.paths import conf_dir
+from simulators import SpaceConfig, fit_space, prebuilt, space
+from simulators.embedders.descriptor import DescriptorEmbedder
+
+CLIPS = 10
+
+
+class CountingEmbedder(DescriptorEmbedder):
+    clips = 0
+
+    def __call__(self, audio, sample_rate):
+        CountingEmbedder.clips += len(audio)
+        return super().__call__(audio, sample_rate)
+
+
+@pytest.fixture(scope="module")
+def shipped(tiny_corpus, tiny_mel, tmp_path_factory):
+    """(folder, cache name, images, raw) of a correct shipped file for a 10-clip reference of the tiny corpus."""
+    cache, images, _ = space.reference_clips(DescriptorEmbedder(), tiny_corpus, tiny_mel, SpaceConfig(CLIPS))
+    raw = space._embed_in_chunks(DescriptorEmbedder(), images, tiny_mel, progress=False)
+    folder = tmp_path_factory.mktemp("prebuilt")
+    prebuilt.ship_reference(cache.name, images, raw, folder)
+    return folder, cache.name, images, raw
+
+
+def _use(monkeypatch, folder):
+    monkeypatch.setattr(prebuilt, "FOLDER", folder)
+    CountingEmbedder.clips = 0
+
+
+def test_a_matching_shipped_file_costs_only_the_spot_check(shipped, monkeypatch, tiny_mel):
+    folder, name, images, raw = shipped
+    _use(monkeypatch, folder)
+    got = prebuilt.shipped_reference(name, images, CountingEmbedder(), tiny_mel)
+    assert np.array_equal(got, raw) and CountingEmbedder.clips == min(prebuilt.SPOT_CHECKS, CLIPS)
+
+
+def test_fit_space_caches_the_shipped_numbers_beside_the_corpus(shipped, monkeypatch, tiny_corpus, tiny_mel):
+    folder, name, _, raw = shipped
+    _use(monkeypatch, folder)
+    (tiny_corpus.root / name).unlink(missing_ok=True)
+    fitted = fit_space(CountingEmbedder(), tiny_corpus, tiny_mel, SpaceConfig(CLIPS), progress=False)
+    assert CountingEmbedder.clips == min(prebuilt.SPOT_CHECKS, CLIPS)
+    with np.load(tiny_corpus.root / name) as data:
+        assert np.array_equal(data["raw"], raw)
+    np.testing.assert_array_equal(fitted.reference, (raw - raw.mean(0)) / np.where(raw.std(0) > 1e-9, raw.std(0), 1))
+    (tiny_corpus.root / name).unlink()
+
+
+@pytest.mark.parametrize("change", ["images", "numbers", "versions"])
+def test_a_shipped_file_that_is_not_this_machines_is_ignored(shipped, monkeypatch, tiny_mel, change):
+    folder, name, images, raw = shipped
+    _use(monkeypatch, folder)
+    if change == "images":  # another corpus build (SoundFont, music21): other spectrograms
+        images = images.copy()
+        images[-1, 0, 0] ^= 1
+    elif change == "numbers":  # same input, other arithmetic (CPU, BLAS): the spot check tells
+        prebuilt.ship_reference(name, images, raw * (1 + 1e-12), folder)
+    else:
+        monkeypatch.setattr(prebuilt, "library_versions", lambda: {"numpy": "0.0"})
+    try:
+        assert prebuilt.shipped_reference(name, images, CountingEmbedder(), tiny_mel) is None
+    finally:
+        prebuilt.ship_reference(name, shipped[2], raw, folder)
+
+
+def test_the_shipped_file_is_the_default_runs_reference():
+    mel = instantiate(OmegaConf.load(conf_dir() / "model" / "small.yaml").mel)
+    embedder = instantiate(OmegaConf.load(conf_dir() / "embedder" / "descriptor.yaml"))
+    cfg = instantiate(OmegaConf.load(conf_dir() / "run.yaml").space)
+    name = f"reference-{embedder.cache_key}-{mel_key(mel)}-{cfg.split}-{cfg.reference_clips}-{cfg.seed}.npz"
+    files = sorted(p.name for p in prebuilt.FOLDER.glob("*.npz"))
+    assert files == [name], "the default run's reference changed: regenerate with python -m simulators.prebuilt"
+    with np.load(prebuilt.FOLDER / name) as data:
+        assert data["raw"].shape == (cfg.reference_clips, embedder.dim) and len(str(data["images_sha1"])) == 40
+        assert set(json.loads(str(data["versions"]))) == set(prebuilt.LIBRARIES)
+    assert (prebuilt.FOLDER / name).stat().st_size < 1_000_000
+
+
+@pytest.mark.slow
+def test_two_processes_embed_the_reference_bit_for_bit_as_one(shipped, monkeypatch, tiny_mel):
+    _, _, images, raw = shipped
+    monkeypatch.setattr(parallel, "MIN_TASKS_PER_WORKER", {"render": 1, "spectrograms": 1, "embedding": 1})
+    two = space._embed_in_chunks(DescriptorEmbedder(), images, tiny_mel, progress=False, workers=2, chunk=3)
+    assert two.dtype == raw.dtype and np.array_equal(two, raw)
