@@ -7,6 +7,9 @@ import torch
 from omegaconf import OmegaConf
 
 from hcbench.paths import conf_dir
+from tests.virtual_device import register as _register_virtual_device
+
+_register_virtual_device()  # before any backward pass: see tests/virtual_device.py
 
 
 def tone_sequence(seconds: float, sample_rate: int, seed: int = 0) -> np.ndarray:

@@ -143,6 +143,7 @@ def _maybe_resume(state: TrainState, path: Path) -> bool:
     state.optimizer.load_state_dict(payload["optimizer"])
     state.lr_schedule.load_state_dict(payload["lr_schedule"])
     state.ema.load_state_dict(payload["ema"])
+    state.ema.to(device=next(state.unet.parameters()).device)  # the checkpoint was loaded onto the CPU
     state.rng.set_state(payload["rng"])
     state.step, state.losses, state.seconds = payload["step"], payload["losses"], payload["seconds"]
     return True
