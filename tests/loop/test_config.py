@@ -41,9 +41,17 @@ def test_bad_loop_values_name_the_field(override, field):
     assert isinstance(info.value, ConfigError) or isinstance(info.value.__cause__, ConfigError)
 
 
-def test_only_the_default_experiment_takes_leniency_out_of_scores():
+def test_the_default_and_ci_experiments_take_leniency_out_of_scores():
     assert instantiate(_run_config().loop).qc.leniency
+    assert instantiate(_run_config("experiment=ci").loop).qc.leniency
     assert not instantiate(_run_config("experiment=paper_pilot").loop).qc.leniency  # the paper's plain mean
+
+
+def test_the_ci_gate_runs_a_paired_evaluation_on_the_tiny_model():
+    cfg = _run_config("experiment=ci")
+    loop = instantiate(cfg.loop)
+    assert cfg.model.name == "tiny" and loop.dispatch.evaluation == "paired" and loop.versions == 3
+    assert loop.requests.pool_size >= 7  # the pool's one inversion call is then batch-invariant on CPU
 
 
 def test_settings_can_change_per_iteration():
