@@ -17,7 +17,10 @@ MODES = ("major", "minor")
 
 
 def _default_collections() -> dict[str, int]:
-    return {"bach": 40, "essenFolksong": 40, "ryansMammoth": 40, "palestrina": 30}
+    # conf/corpus/default.yaml's: about 300 pieces of chorales, masses, fiddle, folk and chamber music
+    return {"bach": 50, "palestrina": 36, "ryansMammoth": 40, "oneills1850": 30, "essenFolksong": 30, "airdsAirs": 12,
+            "trecento": 20, "monteverdi": 20, "josquin": 8, "mozart": 10, "haydn": 8, "beethoven": 8,
+            "schumann_robert": 5}
 
 
 def _default_programs() -> dict[str, list[int]]:
@@ -38,7 +41,10 @@ def _default_programs() -> dict[str, list[int]]:
 
 @dataclass
 class CorpusConfig:
-    """Everything that decides a corpus's content and where it is cached."""
+    """Everything that decides a corpus's content and where it is cached.
+
+    The defaults are conf/corpus/default.yaml's (tests/test_config_defaults.py keeps them equal).
+    """
 
     name: str = "default"  # names the cache folder so corpora are easy to tell apart on disk
     source: str = "scores"  # "scores" (music21 scores via a SoundFont), "synth" (numpy) or "folder" (your audio)
@@ -59,8 +65,8 @@ class CorpusConfig:
     # The result does not depend on it: a parallel build is bit-for-bit the serial one.
     workers: int | str = "auto"
     # --- source "synth" (also the fallback)
-    synth_pieces: int = 60  # number of synthesised pieces
-    synth_seconds: float = 20.0  # length of each synthesised piece
+    synth_pieces: int = 300  # number of synthesised pieces
+    synth_seconds: float = 30.0  # length of each synthesised piece
     timbres: list[str] = field(default_factory=lambda: list(TIMBRES))  # synth timbres drawn from
     modes: list[str] = field(default_factory=lambda: list(MODES))  # modes drawn from (scores ignore it)
     drums_probability: float = 0.5  # chance a synthesised piece has a drum kit

@@ -1,10 +1,11 @@
 """What one run of the human-computation loop does, as validated dataclasses (conf/run.yaml)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hcbench.errors import ConfigError
-from hcbench.models.pretrain import TrainerConfig
+from hcbench.models.pretrain import TrainerConfig, adamw
 
 
 def per_iteration(value: int | list[int] | None, iteration: int):
@@ -159,14 +160,21 @@ class FinetuneConfig(TrainerConfig):
     """How v(n) becomes v(n+1) (conf/finetune/): the trainer's settings plus the objective.
 
     ``weighted`` is the paper's eq. 2 on the training set D. ``dpo`` is Diffusion-DPO on
-    pairs of songs made from the same inputs, the higher-scored one preferred.
+    pairs of songs made from the same inputs, the higher-scored one preferred. The defaults
+    are conf/finetune/dpo.yaml's, the run's default (tests/test_config_defaults.py).
     """
 
-    objective: str = "weighted"
-    dpo_beta: float = 1000.0  # how sharply DPO turns error differences into preferences
+    steps: int = 150  # v(n) is trained already: a short run
+    batch_size: int = 16  # songs per step (DPO: half as many pairs)
+    warmup_steps: int = 10  # linear warm-up, short as the run
+    ema_decay: float = 0.0  # a short run: ship the trained weights themselves
+    checkpoint_every: int = 25  # a killed fine-tune resumes from here
+    optimizer: Callable | None = field(default_factory=lambda: adamw(lr=3e-5))  # DPO moves far on small steps
+    objective: str = "dpo"  # dpo, or weighted (eq. 2)
+    dpo_beta: float = 5000.0  # how sharply DPO turns error differences into preferences (error gaps are ~1e-4)
     pair_min_gap: float = 0.05  # smallest difference of score (R, QC-weighted) that makes a pair
-    generation_timesteps: bool = False  # train only timesteps that generation at loop.requests.strength visits
-    pairs_from: str = "latest"  # DPO pairs of the latest iteration, or of all iterations so far (as D keeps songs)
+    generation_timesteps: bool = True  # train only timesteps that generation at loop.requests.strength visits
+    pairs_from: str = "all"  # DPO pairs of all iterations so far (as D keeps songs), or of the latest only
 
     def __post_init__(self):
         super().__post_init__()

@@ -27,14 +27,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TrainerConfig:
-    """How the base model is pretrained."""
+    """How the base model is pretrained; the defaults are conf/trainer/default.yaml's."""
 
     steps: int = 2000  # optimiser steps in total (a resumed run continues to this)
     batch_size: int = 32  # spectrograms per step
     warmup_steps: int = 100  # linear learning-rate warm-up before the cosine decay
     ema_decay: float = 0.999  # weights shipped are this EMA; it smooths the last steps' noise
     grad_clip: float = 1.0  # max gradient norm; keeps early steps from blowing up
-    checkpoint_every: int = 200  # steps between resumable checkpoints
+    checkpoint_every: int = 100  # steps between resumable checkpoints
     seed: int = 0  # seeds batch order and diffusion noise
     min_timestep: int = 0  # diffusion timesteps trained: [min_timestep, max_timestep)
     max_timestep: int | None = None  # None: up to the scheduler's last
