@@ -14,7 +14,7 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
     """Interpolate from ``a`` (t=0) to ``b`` (t=1) along the great circle, norms linearly.
 
     >>> a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
-    >>> slerp(a, b, 0.5).round(decimals=4).tolist()
+    >>> [round(x, 4) for x in slerp(a, b, 0.5).tolist()]  # float32: round in Python, not in torch
     [0.7071, 0.7071]
     """
     a_flat, b_flat = a.flatten().double(), b.flatten().double()
