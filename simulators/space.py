@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from hcbench.atomic import save_npz_atomic
 from hcbench.audio import AudioError, MelConfig, audio_to_image, slice_audio
 from hcbench.corpus import Corpus
 from hcbench.corpus.dataset import SPLITS, mel_key
@@ -192,8 +192,5 @@ def _load_or_embed(cache: Path, compute: Callable[[], np.ndarray]) -> np.ndarray
             return data["raw"]
     log.info("embedding the corpus reference into %s", cache.name)
     raw = np.asarray(compute(), np.float64)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        np.savez(f, raw=raw)
-    os.replace(tmp, cache)
+    save_npz_atomic(cache, raw=raw)
     return raw

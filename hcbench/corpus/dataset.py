@@ -4,13 +4,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
+from hcbench.atomic import save_npz_atomic
 from hcbench.errors import MissingFileError
 from hcbench.audio import AudioError, MelConfig, audio_to_image, load_audio, slice_audio
 from hcbench.audio.slicing import loud_slices
@@ -70,7 +70,7 @@ class Corpus:
         mel = mel or MelConfig()
         cache = self.root / f"spectrograms-{mel_key(mel)}.npz"
         if not cache.is_file():
-            _save_npz(cache, **self._compute_spectrograms(mel))
+            save_npz_atomic(cache, **self._compute_spectrograms(mel))  # never a truncated cache that looks valid
         with np.load(cache) as data:
             images, piece_index, clip_index, start = (data[k] for k in ("images", "piece", "clip", "start"))
         keep = np.isin(piece_index, self.piece_indices(split))
@@ -171,11 +171,3 @@ def mel_key(mel: MelConfig) -> str:
     """Short stable hash of a MelConfig, naming its spectrogram cache."""
     text = json.dumps({**asdict(mel), "format": SPECTROGRAM_FORMAT}, sort_keys=True)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
-
-
-def _save_npz(path: Path, **arrays: np.ndarray) -> None:
-    """Write then rename, so a crash never leaves a truncated cache that looks valid."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays)
-    os.replace(tmp, path)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hcbench.atomic import save_npz_atomic
 from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
 from hcbench.metrics.queries import RATED_OUTPUTS
@@ -30,7 +31,7 @@ class RunMetrics:
 def write_corpus_reference(run_dir: Path, images: np.ndarray) -> None:
     path = Path(run_dir) / REFERENCE_FILE
     if not path.is_file():
-        np.savez(path, descriptors=describe_spectrograms(images))
+        save_npz_atomic(path, descriptors=describe_spectrograms(images))
 
 
 def compute_metrics(store: RunStore) -> RunMetrics:

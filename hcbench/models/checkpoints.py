@@ -1,11 +1,11 @@
 """Resumable training checkpoints: written atomically, read back with one clear error."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import torch
 
+from hcbench.atomic import write_atomic
 from hcbench.errors import HCBenchError
 
 
@@ -13,9 +13,7 @@ def save_atomic(payload: dict, path: Path) -> None:
     """Write to a temporary file, then rename: a kill mid-write keeps the previous checkpoint."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
+    write_atomic(path, lambda tmp: torch.save(payload, tmp))
 
 
 def load_into(module: torch.nn.Module, path: Path, key: str) -> dict:

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
+from hcbench.atomic import write_text_atomic
 from hcbench.metrics.loop_metrics import RunMetrics, compute_metrics
 from hcbench.report.markdown import report_markdown
 from hcbench.report.plots import plot_versions
@@ -18,15 +17,9 @@ def rebuild_report(store: RunStore) -> RunMetrics:
     lines += [json.dumps({"kind": "iteration", **r}) for r in metrics.iterations]
     lines += [json.dumps({"kind": "table1", **r}) for r in metrics.table1]
     lines += [json.dumps({"kind": "step", **r}) for r in metrics.steps]
-    _write(run_dir / "metrics.jsonl", "\n".join(lines) + "\n")
+    write_text_atomic(run_dir / "metrics.jsonl", "\n".join(lines) + "\n")
     if metrics.cells:
         plot_versions(metrics, run_dir / "versions.png")
     title = f"hcbench run: {store.get_meta('config', {}).get('experiment_name', run_dir.name)} ({run_dir})"
-    _write(run_dir / "report.md", report_markdown(metrics, title))
+    write_text_atomic(run_dir / "report.md", report_markdown(metrics, title))
     return metrics
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

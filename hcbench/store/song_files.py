@@ -1,12 +1,12 @@
 """A song on disk: its mel spectrogram as a lossless PNG and the audio raters hear as WAV."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from hcbench.atomic import write_atomic
 from hcbench.audio import MelConfig, image_to_audio, write_audio
 from hcbench.errors import MissingFileError
 from hcbench.threads import single_thread
@@ -18,10 +18,11 @@ def write_song_files(folder: Path, song_id: int, image: np.ndarray, mel: MelConf
     """Write ``song_id``'s PNG and WAV under ``folder``; returns (image path, audio path, seconds), relative."""
     folder.mkdir(parents=True, exist_ok=True)
     image_name, audio_name = f"{song_id:07d}.png", f"{song_id:07d}.wav"
-    _atomic(folder / image_name, lambda tmp: Image.fromarray(np.asarray(image, np.uint8)).save(tmp, format="PNG"))
+    write_atomic(folder / image_name, lambda tmp: Image.fromarray(np.asarray(image, np.uint8)).save(tmp, format="PNG"),
+                 sync_folder=False)  # the WAV's write below syncs the folder for both
     with single_thread():  # Griffin-Lim's small FFTs: a second thread only spins (3x slower on 2 cores)
         audio = image_to_audio(image, mel, seed=GRIFFIN_LIM_SEED)
-    _atomic(folder / audio_name, lambda tmp: write_audio(tmp, audio, mel.sample_rate))
+    write_atomic(folder / audio_name, lambda tmp: write_audio(tmp, audio, mel.sample_rate))
     return f"{folder.name}/{image_name}", f"{folder.name}/{audio_name}", len(audio) / mel.sample_rate
 
 
@@ -31,9 +32,3 @@ def read_song_image(run_dir: Path, image_path: str) -> np.ndarray:
         raise MissingFileError(f"song spectrogram {path} is missing; the run directory was changed by hand "
                                "(restore it, or rerun the experiment)")
     return np.asarray(Image.open(path), np.uint8)
-
-
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".tmp-{path.name}")  # keeps the suffix that picks the format
-    write(tmp)
-    os.replace(tmp, path)
