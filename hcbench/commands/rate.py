@@ -19,13 +19,13 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from hcbench.audio import AudioError, list_audio_files, load_audio
+from hcbench.commands.argv import to_overrides
 from hcbench.corpus import build_corpus
 from hcbench.errors import ConfigError, report_user_errors
 from hcbench.paths import conf_dir
 from hcbench.seeding import seed_everything
 
-VALUE_FLAGS = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
-               "--experimental-rerun"}  # Hydra flags whose next argument is their value, not an input
+USAGE = "hcbench rate AUDIO_OR_FOLDER... [--json] [key=value ...]"
 
 
 def translate_argv(args: list[str]) -> list[str]:
@@ -34,20 +34,7 @@ def translate_argv(args: list[str]) -> list[str]:
     >>> translate_argv(["a.wav", "raters=honest", "--json", "songs/"])
     ['raters=honest', 'json=true', "inputs=['a.wav','songs/']"]
     """
-    passed, inputs, value_next = [], [], False
-    for arg in args:
-        if value_next or (arg.startswith("-") and arg != "--json"):
-            passed.append(arg)
-            value_next = not value_next and arg in VALUE_FLAGS
-        elif arg == "--json":
-            passed.append("json=true")
-        elif "=" in arg and not Path(arg).exists():
-            passed.append(arg)
-        else:
-            inputs.append(arg)
-    if inputs:
-        passed.append("inputs=[" + ",".join("'" + p.replace("'", "\\'") + "'" for p in inputs) + "]")
-    return passed
+    return to_overrides(args, "inputs", USAGE, switches={"--json": "json"})
 
 
 def input_files(inputs: list[str]) -> list[Path]:

@@ -31,8 +31,8 @@ def _small_run(tiny_corpus, inputs, raters="all_profiles"):
 def test_positional_files_and_json_flag_become_overrides(tmp_path):
     (tmp_path / "odd=name.wav").write_bytes(b"")
     args = ["a.wav", "raters=honest", "--json", str(tmp_path / "odd=name.wav"), "--cfg", "job", "it's.wav"]
-    assert translate_argv(args) == [
-        "raters=honest", "json=true", "--cfg", "job", f"inputs=['a.wav','{tmp_path}/odd=name.wav','it\\'s.wav']"]
+    assert translate_argv(args) == [  # Hydra's flags first: its parser takes the overrides as one run
+        "--cfg", "job", "raters=honest", "json=true", f"inputs=['a.wav','{tmp_path}/odd=name.wav','it\\'s.wav']"]
     assert translate_argv(["-m", "seed=1,2"]) == ["-m", "seed=1,2"]
 
 
