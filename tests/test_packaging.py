@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ def test_both_packages_say_they_are_typed():
 
 @pytest.mark.slow
 def test_a_non_editable_install_runs_outside_the_checkout(tmp_path):
+    pytest.importorskip("setuptools", reason="--no-build-isolation builds with this environment's setuptools")
     python, hcbench = _install_non_editable(tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -82,6 +84,13 @@ def _install_non_editable(tmp_path: Path) -> tuple[Path, Path]:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # Where this interpreter runs in a venv itself, --system-site-packages reaches the base Python's
+    # packages, not this venv's: name this environment's folders too (plain paths: its .pth files,
+    # an editable hcbench's among them, are not run).
+    site_packages = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+    here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site_packages) / "outer_environment.pth").write_text("\n".join(sorted(here)) + "\n")
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     install = subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
                               "--quiet", str(source)], env=env, capture_output=True, text=True, timeout=600)
