@@ -12,6 +12,7 @@ import numpy as np
 import soundfile as sf
 
 from hcbench.loop.panel import Observed
+from hcbench.store import records
 from hcbench.threads import single_thread
 from simulators.population import GroundTruth, Population, ground_truth
 from simulators.space import Songs
@@ -79,17 +80,14 @@ class SimulatedPanel:
 def record_rater_truth(store, panel: SimulatedPanel) -> None:
     """Each rater's true profile into the store's hidden table (once per run)."""
     with store.transaction() as db:
-        db.executemany("INSERT OR IGNORE INTO raters (id) VALUES (?)", [(int(i),) for i in panel.rater_ids])
-        db.executemany("INSERT OR IGNORE INTO truth_raters VALUES (?, ?)",
-                       [(int(i), str(p)) for i, p in zip(panel.rater_ids, panel.profiles())])
+        records.raters(db, panel.rater_ids)
+        records.true_profiles(db, panel.rater_ids, panel.profiles())
 
 
 def truth_recorder(panel: SimulatedPanel):
     """The loop's ``record_truth`` hook: each new rating's true utility, in the rating's own transaction."""
 
     def record(store, rating_ids: list[int], rater_ids: np.ndarray, paths: list[Path]) -> None:
-        utility = panel.utility(rater_ids, paths)
-        store.connection.executemany("INSERT OR REPLACE INTO truth_ratings VALUES (?, ?)",
-                                     [(int(i), float(u)) for i, u in zip(rating_ids, utility)])
+        records.true_utilities(store.connection, rating_ids, panel.utility(rater_ids, paths))
 
     return record

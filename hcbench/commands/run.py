@@ -3,6 +3,7 @@
     hcbench run                          # experiment=default: small model, 3 versions, ~10 min on 2 cores
     hcbench run experiment=smoke         # CI size
     hcbench run experiment=paper_pilot   # the protocol of the paper's section 6, prints Table 1
+    hcbench run method=paper             # the paper's eq. 2 fine-tune instead of the default DPO (paper_dpo)
     hcbench run -m seed=0,1,2            # a sweep (Hydra multirun)
 
 Everything lands in RUN_DIR (run.db, songs/, versions/, metrics.jsonl, report.md, versions.png).
@@ -19,6 +20,7 @@ from rich.console import Console
 
 from hcbench.corpus import build_corpus
 from hcbench.errors import ConfigError, report_user_errors
+from hcbench.loop.method import Method
 from hcbench.loop.pool import CorpusSongs, input_pool
 from hcbench.loop.runner import LoopParts, run_loop
 from hcbench.loop.versions import Versions
@@ -37,7 +39,11 @@ def run_experiment(cfg: DictConfig) -> Path:
     from simulators.panel import SimulatedPanel, record_rater_truth, truth_recorder
 
     seed_everything(cfg.seed)
-    loop_cfg, trainer, similarity = instantiate(cfg.loop), instantiate(cfg.finetune), instantiate(cfg.similarity)
+    loop_cfg, finetune, similarity = instantiate(cfg.loop), instantiate(cfg.finetune), instantiate(cfg.similarity)
+    method = instantiate(cfg.method)
+    if not isinstance(method, Method):
+        raise ConfigError(f"method {cfg.method._target_} lacks one of asks, training_signal and next_version "
+                          "(hcbench.loop.method.Method)")
     store = _open_store(cfg)
     versions = Versions(store, cfg.model.path, cfg.model.steps, cfg.model.batch_size, cfg.device)
     mel = versions.generator(0).mel
@@ -50,7 +56,7 @@ def run_experiment(cfg: DictConfig) -> Path:
                                           cfg.seed)
     parts = LoopParts(cfg=loop_cfg, panel=panel, similarity=similarity, mel=mel, input_songs=input_songs,
                       input_index=input_index, base_songs=CorpusSongs("train", *corpus.spectrograms(mel, "train")),
-                      trainer=trainer, seed=cfg.seed, record_truth=truth_recorder(panel),
+                      method=method, finetune=finetune, seed=cfg.seed, record_truth=truth_recorder(panel),
                       after_iteration=lambda s, t: print_iteration(rebuild_report(s), t))
     run_loop(store, versions, parts)
     console = Console()

@@ -1,82 +1,73 @@
-"""Collect an iteration's ratings: the requester rates what it was served and the baseline,
-and the agreement raters rate each new song too (output agreement, paper 2.1).
+"""Collect an iteration's ratings: what the method asks of each request (``Method.asks``: for the
+paper's loop, the requester rates what it was served and the reference, and the agreement
+raters rate each new song too: output agreement, paper 2.1), then the panel's answers.
 
-Requests are rated in fixed chunks; a chunk's ratings (and the hidden truth a simulator
-attaches to them) land in one transaction, so a crash loses or repeats no rating.
+Asking and answering are separate steps: ``pending_asks`` says what is still to be asked,
+in fixed units of requests, and ``record_answers`` stores a unit's answers in one
+transaction (with the hidden truth a simulator attaches), so a crash loses or repeats no
+rating. A simulated panel answers a unit at once (``collect_ratings``).
 """
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from hcbench.loop.panel import RaterPanel
+from hcbench.loop.method import Ask
+from hcbench.loop.panel import Observed, RaterPanel
 from hcbench.progress import progress_bar
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries, records
 
-CHUNK = 32  # requests per transaction
+CHUNK = 32  # requests per unit of asks (and per transaction of answers)
 
 # (store, rating ids, rater ids, audio paths) -> None: writes a simulator's hidden truth for new ratings
 TruthRecorder = Callable[[RunStore, list[int], np.ndarray, list[Path]], None]
+AsksOf = Callable[[dict], list[Ask]]  # Method.asks: a planned request -> the ratings it asks for
 
 
-def collect_ratings(store: RunStore, iteration: int, panel: RaterPanel, record_truth: TruthRecorder | None) -> int:
-    """Rate every request of ``iteration`` not yet rated; returns the ratings added."""
-    requests = store.rows("SELECT r.*, s.audio_path AS served_audio, s.version AS served_version, "
-                          "b.audio_path AS baseline_audio, b.version AS baseline_version FROM requests r JOIN songs s ON s.id = r.served_song_id "
-                          "LEFT JOIN songs b ON b.id = r.baseline_song_id WHERE r.iteration = ? ORDER BY r.id",
-                          (iteration,))
-    rated = set(store.column("SELECT DISTINCT request_id FROM ratings WHERE iteration = ?", (iteration,)).tolist())
-    chunks = [requests[i:i + CHUNK] for i in range(0, len(requests), CHUNK)]
-    todo = [(c, chunk) for c, chunk in enumerate(chunks) if not rated.issuperset(r["id"] for r in chunk)]
+def collect_ratings(store: RunStore, iteration: int, panel: RaterPanel, asks_of: AsksOf,
+                    record_truth: TruthRecorder | None) -> int:
+    """Ask the panel everything of ``iteration`` not yet answered; returns the ratings added."""
+    todo = pending_asks(store, iteration, asks_of)
     if todo:
-        panel.sync(_ratings_given(store, len(panel.rater_ids)))
+        panel.sync(queries.ratings_per_rater(store, len(panel.rater_ids)))
     added = 0
-    with progress_bar(f"iteration {iteration}: rating", sum(len(chunk) for _, chunk in todo)) as advance:
-        for c, chunk in todo:
-            added += _rate_chunk(store, iteration, panel, record_truth, chunk, c)
-            advance(len(chunk))
+    with progress_bar(f"iteration {iteration}: rating", sum(requests for _, requests, _ in todo)) as advance:
+        for c, requests, asks in todo:
+            added += _rate_chunk(store, iteration, panel, record_truth, asks, c)
+            advance(requests)
     return added
 
 
-def _rate_chunk(store, iteration, panel, record_truth, chunk: list[dict], c: int) -> int:
-    plan = [item for request in chunk for item in _rating_plan(request)]
-    raters = np.array([p[1] for p in plan], np.int64)
-    paths = [store.run_dir / p[3] for p in plan]
-    observed = panel.rate(raters, paths, (iteration, c))
+def pending_asks(store: RunStore, iteration: int, asks_of: AsksOf) -> list[tuple[int, int, list[Ask]]]:
+    """(unit index, requests in it, its asks) of every unit of ``CHUNK`` requests that has no answers yet."""
+    requests = queries.requests_to_rate(store, iteration)
+    answered = queries.rated_requests(store, iteration)
+    units = [requests[i:i + CHUNK] for i in range(0, len(requests), CHUNK)]
+    return [(c, len(unit), [ask for request in unit for ask in asks_of(request)])
+            for c, unit in enumerate(units) if not answered.issuperset(r["id"] for r in unit)]
+
+
+def record_answers(store: RunStore, iteration: int, asks: list[Ask], observed: Observed,
+                   record_truth: TruthRecorder | None) -> list[int]:
+    """Store the answers to ``asks`` (one each, in order) in one transaction; returns the ratings' ids."""
     now = time.time()
     with store.transaction() as db:
-        ids = []
-        for (request, rater, song, _, role, version), stars, listened, length in zip(
-                plan, observed.stars, observed.listen_seconds, observed.song_seconds):
-            cursor = db.execute(
-                "INSERT INTO ratings (request_id, rater_id, song_id, role, iteration, version, stars, listen_seconds, "
-                "song_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (request, rater, song, role, iteration, version, float(stars), float(listened), float(length), now))
-            ids.append(cursor.lastrowid)
+        ids = [records.rating(db, ask.request_id, ask.rater_id, ask.song_id, ask.role, iteration, ask.version,
+                              float(stars), float(listened), float(length), now)
+               for ask, stars, listened, length in zip(asks, observed.stars, observed.listen_seconds,
+                                                       observed.song_seconds)]
         if record_truth is not None:
-            record_truth(store, ids, raters, paths)
-    return len(ids)
+            record_truth(store, ids, _raters(asks), [store.run_dir / ask.audio_path for ask in asks])
+    return ids
 
 
-def _rating_plan(request: dict) -> list[tuple]:
-    """(request, rater, song, audio, role, version) of every rating a request asks for."""
-    served = (request["id"], request["rater_id"], request["served_song_id"], request["served_audio"], "served",
-              request["served_version"])
-    plan = [served]
-    if request["baseline_song_id"] is not None:
-        plan.append((request["id"], request["rater_id"], request["baseline_song_id"], request["baseline_audio"],
-                     "baseline", request["baseline_version"]))
-    plan += [(request["id"], rater, *served[2:4], "agreement", served[5])
-             for rater in json.loads(request["agreement_raters"])]
-    return plan
+def _rate_chunk(store, iteration, panel, record_truth, asks: list[Ask], c: int) -> int:
+    observed = panel.rate(_raters(asks), [store.run_dir / ask.audio_path for ask in asks], (iteration, c))
+    return len(record_answers(store, iteration, asks, observed, record_truth))
 
 
-def _ratings_given(store: RunStore, n_raters: int) -> np.ndarray:
-    counts = np.zeros(n_raters, np.int64)
-    for row in store.rows("SELECT rater_id, COUNT(*) AS n FROM ratings GROUP BY rater_id"):
-        counts[row["rater_id"]] = row["n"]
-    return counts
+def _raters(asks: list[Ask]) -> np.ndarray:
+    return np.array([ask.rater_id for ask in asks], np.int64)

@@ -107,7 +107,7 @@ class SelectionConfig:
     """Update targets (paper 3.1), cold start, top-k and the purge cycle (3.2)."""
 
     top_k: int = 100  # songs a version adds to D at most
-    beat_baseline: bool = True  # after the cold start, only songs rated above their baseline enter D
+    beat_reference: bool = True  # after the cold start, only songs rated above their reference enter D
     purge: bool = True
     duplicate_threshold: float = 0.85  # similarity above which the lower-scored of two D songs is purged
     max_age: int | None = None  # iterations a song stays in D; None: until purged as a duplicate

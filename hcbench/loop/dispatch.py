@@ -1,11 +1,10 @@
 """Plan an iteration's requests (paper 3.1 and section 6): who asks, with which songs, for which version.
 
 The whole plan is drawn from the run seed and written in one transaction, so a resumed
-run finds exactly the plan it was carrying out.
+run finds exactly the plan it was carrying out (and an iteration is planned only once).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +12,7 @@ import numpy as np
 from hcbench.loop.config import LoopConfig, per_iteration
 from hcbench.loop.panel import RaterPanel
 from hcbench.loop.pool import CorpusSongs, audio_path, register_corpus_song
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries, records
 
 
 @dataclass
@@ -28,13 +27,17 @@ class TrainingPool:
 def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: RaterPanel, versions: list[int],
                    pool_ids: list[int], pool_images: np.ndarray, training: TrainingPool, similarity,
                    base_clips: CorpusSongs, mel, seed: int) -> int:
-    """Write the iteration's requests; returns how many.
+    """Write the iteration's requests (unless they are written already); returns how many.
 
-    In a paired evaluation (the last iteration, ``dispatch.evaluation=paired``) every
-    version answers each new request, whatever ``dispatch.live_versions`` says: same
-    rater, inputs, baseline and agreement raters, so versions are compared on the same
-    requests and their differences do not carry the spread between requests.
+    A new song's request names its reference: the nearest training sample, which the
+    requester rates too. In a paired evaluation (the last iteration,
+    ``dispatch.evaluation=paired``) every version answers each new request, whatever
+    ``dispatch.live_versions`` says: same rater, inputs, reference and agreement raters,
+    so versions are compared on the same requests and their differences do not carry the
+    spread between requests.
     """
+    if planned := queries.planned_requests(store, iteration):
+        return planned
     rng = np.random.default_rng([seed, 10, iteration])
     live = versions if cfg.dispatch.live_versions == "all" else versions[-1:]
     active = _active_raters(panel.rater_ids, per_iteration(cfg.requests.active_raters, iteration), rng)
@@ -54,22 +57,16 @@ def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: Rate
             matched = _matched_song(store, training, int(nearest[i]), base_clips, mel)
             others = _agreement_raters(active, int(raters[i]), cfg.qc.agreement_k - 1, rng) if not old[i] else []
             for answering in (versions if paired and not old[i] else [int(version[i])]):
-                cursor = db.execute(
-                    "INSERT INTO requests (iteration, rater_id, version, dispatch, served_song_id, baseline_song_id, "
-                    "agreement_raters) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (iteration, int(raters[i]), int(answering), "old" if old[i] else "new",
-                     matched if old[i] else None, None if old[i] else matched, json.dumps(others)))
-                db.executemany("INSERT INTO request_inputs VALUES (?, ?, ?)",
-                               [(cursor.lastrowid, p, pool_ids[j]) for p, j in enumerate(inputs[i])])
+                records.request(db, iteration, int(raters[i]), int(answering), "old" if old[i] else "new",
+                                served=matched if old[i] else None, reference=None if old[i] else matched,
+                                agreement_raters=others, inputs=[pool_ids[j] for j in inputs[i]])
                 written += 1
-        store.finish_stage(iteration, "plan", 0.0)
     return written
 
 
 def training_pool(store: RunStore, similarity, base_clips: CorpusSongs, base_repr: np.ndarray) -> TrainingPool:
     """D's songs and their representations, or the corpus (cold start: D is empty)."""
-    ids = [int(i) for i in store.column("SELECT song_id FROM training_set WHERE removed_iteration IS NULL "
-                                        "ORDER BY song_id")]
+    ids = [int(row["song_id"]) for row in queries.training_set(store)]
     if not ids:
         return TrainingPool([], np.arange(len(base_repr)), base_repr)
     return TrainingPool(ids, None, similarity.represent(store.song_images(ids)))

@@ -1,4 +1,7 @@
-"""Fine-tuning v(n) into v(n+1): the paper's weighted loss on D (eq. 2), or DPO on preference pairs."""
+"""Fine-tuning v(n) into v(n+1): the paper's weighted loss on D (eq. 2), or DPO on preference pairs.
+
+The paper loop's next version (``hcbench.loop.paper``); ``finetune.objective`` picks the loss.
+"""
 from __future__ import annotations
 
 import copy
@@ -13,7 +16,7 @@ from hcbench.models.generator import Generator
 from hcbench.models.model_dir import save_generator
 from hcbench.models.pair_training import train_on_pairs
 from hcbench.models.pretrain import pretrain
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ def finetune_next_version(store: RunStore, iteration: int, versions: Versions, c
     generation at that strength visits are trained, where a change can reach the songs.
     """
     new = iteration + 1
-    train_size = store.scalar("SELECT COUNT(*) FROM training_set WHERE removed_iteration IS NULL")
+    train_size = queries.training_set_size(store)
     generator = copy.deepcopy(versions.generator(iteration))
     trainer = round_trainer(cfg, generator, strength, new)
     train = _train_dpo if cfg.objective == "dpo" else _train_weighted
@@ -46,7 +49,7 @@ def round_trainer(cfg: FinetuneConfig, generator: Generator, strength: float, ne
 
 
 def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int) -> dict:
-    rows = store.rows("SELECT song_id, confidence FROM training_set WHERE removed_iteration IS NULL ORDER BY song_id")
+    rows = queries.training_set(store)
     if not rows:
         return _unchanged(iteration, new, "the training set is empty")
     return pretrain(generator, store.song_images([r["song_id"] for r in rows]), cfg, out,

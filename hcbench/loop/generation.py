@@ -18,17 +18,16 @@ from hcbench.loop.inversions import PoolInversions
 from hcbench.loop.song_writer import SongWriter
 from hcbench.loop.versions import Versions
 from hcbench.progress import progress_bar
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries
 
 
 def generate_songs(store: RunStore, iteration: int, versions: Versions, inputs: dict[int, list[int]],
                    inversions: PoolInversions, cfg: RequestConfig, seed: int) -> int:
     """Generate every missing song of ``iteration``; returns how many were made now.
 
-    ``inputs`` holds each request's input song ids (``request_inputs``).
+    ``inputs`` holds each request's input song ids (``queries.request_inputs``).
     """
-    rows = store.rows("SELECT id, version, served_song_id FROM requests WHERE iteration = ? AND dispatch = 'new' "
-                      "ORDER BY id", (iteration,))
+    rows = queries.new_song_requests(store, iteration)
     batches = [(v, b, chunk) for v in sorted({r["version"] for r in rows})
                for b, chunk in enumerate(_chunks([r for r in rows if r["version"] == v], cfg.batch_size))]
     todo = [(v, b, chunk) for v, b, chunk in batches if any(r["served_song_id"] is None for r in chunk)]
@@ -44,16 +43,6 @@ def generate_songs(store: RunStore, iteration: int, versions: Versions, inputs: 
             made += len(chunk)
             advance(len(chunk))
     return made
-
-
-def request_inputs(store: RunStore, iteration: int) -> dict[int, list[int]]:
-    """Input song ids of each request of ``iteration``, in order."""
-    inputs: dict[int, list[int]] = {}
-    for row in store.rows("SELECT ri.request_id, ri.song_id FROM request_inputs ri JOIN requests r "
-                          "ON r.id = ri.request_id WHERE r.iteration = ? ORDER BY ri.request_id, ri.position",
-                          (iteration,)):
-        inputs.setdefault(row["request_id"], []).append(row["song_id"])
-    return inputs
 
 
 def _batch_seed(seed: int, iteration: int, batch: int) -> int:

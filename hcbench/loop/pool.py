@@ -1,4 +1,4 @@
-"""Corpus songs in a run: the input songs raters bring, and the base training set baselines come from."""
+"""Corpus songs in a run: the input songs raters bring, and the base training set references come from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ import numpy as np
 from hcbench.audio import MelConfig
 from hcbench.corpus import Corpus
 from hcbench.errors import ConfigError
-from hcbench.store import RunStore, write_song_files
+from hcbench.store import RunStore, queries, records, write_song_files
 
 
 @dataclass
@@ -44,31 +44,15 @@ def input_pool(corpus: Corpus, mel: MelConfig, split: str, size: int, seed: int)
 def register_corpus_song(store: RunStore, songs: CorpusSongs, index: int, mel: MelConfig) -> int:
     """The store's id of corpus clip ``index``, writing its files the first time."""
     source = songs.source(int(index))
-    found = store.scalar("SELECT id FROM songs WHERE source = ?", (source,))
+    found = queries.corpus_song_id(store, source)
     if found is not None:
-        return int(found)
-    song_id = next_song_id(store)
-    image_path, audio_path, seconds = write_song_files(store.run_dir / "songs", song_id, songs.images[index], mel)
+        return found
+    song_id = queries.next_song_id(store)
+    files = write_song_files(store.run_dir / "songs", song_id, songs.images[index], mel)
     with store.transaction() as db:
-        db.execute("INSERT INTO songs (id, kind, image_path, audio_path, seconds, label, source) "
-                   "VALUES (?, 'corpus', ?, ?, ?, ?, ?)",
-                   (song_id, image_path, audio_path, seconds, songs.label(int(index)), source))
+        records.corpus_song(db, song_id, files, songs.label(int(index)), source)
     return song_id
 
 
-def insert_generated_song(db, song_id: int, files: tuple[str, str, float], version: int, iteration: int,
-                          request_id: int) -> None:
-    """Record a generated song whose files are written, and serve it to its request (inside a transaction)."""
-    image_path, audio_path, seconds = files
-    db.execute("INSERT INTO songs (id, kind, version, iteration, request_id, image_path, audio_path, seconds) "
-               "VALUES (?, 'generated', ?, ?, ?, ?, ?, ?)",
-               (song_id, version, iteration, request_id, image_path, audio_path, seconds))
-    db.execute("UPDATE requests SET served_song_id = ? WHERE id = ?", (song_id, request_id))
-
-
-def next_song_id(store: RunStore) -> int:
-    return int(store.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM songs"))
-
-
 def audio_path(store: RunStore, song_id: int) -> Path:
-    return store.run_dir / store.scalar("SELECT audio_path FROM songs WHERE id = ?", (song_id,))
+    return store.run_dir / queries.song_audio_path(store, song_id)

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from hcbench.loop.generation import request_inputs
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries
 
 
 def same_input_pairs(store: RunStore, iterations: int | Iterable[int], min_gap: float) -> tuple[np.ndarray, np.ndarray]:
@@ -24,9 +23,8 @@ def same_input_pairs(store: RunStore, iterations: int | Iterable[int], min_gap: 
 
 
 def _pairs_of(store: RunStore, iteration: int, min_gap: float) -> list[tuple[int, int]]:
-    inputs = request_inputs(store, iteration)
-    rows = store.rows("SELECT s.id, s.request_id, sc.score FROM song_scores sc JOIN songs s ON s.id = sc.song_id "
-                      "WHERE sc.iteration = ? AND s.iteration = ? ORDER BY s.id", (iteration, iteration))
+    inputs = queries.request_inputs(store, iteration)
+    rows = queries.scores_of_songs_made_in(store, iteration)
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(inputs[row["request_id"]])), []).append(row)

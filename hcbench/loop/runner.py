@@ -1,14 +1,16 @@
 """The human-computation loop, iteration by iteration, each stage recorded in the run store.
 
-    plan -> generate -> rate -> score (QC, R, c) -> select + purge -> fine-tune -> next version
+    plan -> generate -> rate -> score (QC, R, c) -> training signal -> next version
 
-A stage is marked done in the same transaction as its last write, and every stage can
-redo its unfinished part, so ``run`` continues a killed run where it stopped: with no
-rating lost or duplicated, and with the numbers an uninterrupted run would give.
+The method (conf/method/, ``hcbench.loop.method``) decides what raters are asked, what the
+answers teach and how the next version is made; the rest is shared. The runner alone
+marks a stage done and records its time, after the stage returns. A stage killed part way
+is run again and redoes only its unfinished part, so ``run`` continues a killed run where
+it stopped: with no rating lost or duplicated, and with the numbers an uninterrupted run
+would give.
 """
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,17 +21,16 @@ from hcbench.audio import MelConfig
 from hcbench.loop.collect import TruthRecorder, collect_ratings
 from hcbench.loop.config import FinetuneConfig, LoopConfig
 from hcbench.loop.dispatch import plan_iteration, training_pool
-from hcbench.loop.finetune import finetune_next_version
-from hcbench.loop.generation import generate_songs, request_inputs
+from hcbench.loop.generation import generate_songs
 from hcbench.loop.inversions import PoolInversions
+from hcbench.loop.method import Method, Round
 from hcbench.loop.panel import RaterPanel
 from hcbench.loop.pool import CorpusSongs, register_corpus_song
 from hcbench.loop.scoring import score_iteration
-from hcbench.loop.selection import select_and_purge
 from hcbench.loop.versions import Versions
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries
 
-log = logging.getLogger(__name__)
+Stage = tuple[str, Callable[[], object]]  # (name in the store's stages table, work)
 
 
 @dataclass
@@ -42,8 +43,9 @@ class LoopParts:
     mel: MelConfig
     input_songs: CorpusSongs  # where the input pool comes from
     input_index: np.ndarray  # the pool: clip indices into input_songs
-    base_songs: CorpusSongs  # the base model's training clips: baselines while D is empty
-    trainer: FinetuneConfig  # fine-tuning: objective and trainer
+    base_songs: CorpusSongs  # the base model's training clips: references while D is empty
+    method: Method  # what differs between the paper's loop and a baseline (conf/method/)
+    finetune: FinetuneConfig  # the run's fine-tuner (conf/finetune/), for the methods that fine-tune
     seed: int
     record_truth: TruthRecorder | None = None
     after_iteration: Callable[[RunStore, int], None] | None = None  # metrics, report, terminal table
@@ -58,32 +60,13 @@ def run_loop(store: RunStore, versions: Versions, parts: LoopParts) -> None:
     for iteration in range(parts.cfg.iterations):
         if store.stage_done(iteration, "done"):
             continue
-        _run_iteration(store, versions, parts, iteration, pool_ids, pool_images)
+        run_stages(store, iteration, _stages(store, versions, parts, iteration, pool_ids, pool_images))
         if parts.after_iteration is not None:
             parts.after_iteration(store, iteration)
 
 
-def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, pool_ids, pool_images) -> None:
-    cfg = parts.cfg
-    last = iteration == cfg.iterations - 1  # the last iteration evaluates every version; nothing is trained
-
-    def plan():
-        training = training_pool(store, parts.similarity, parts.base_songs, _base_representations(parts))
-        plan_iteration(store, iteration, cfg, parts.panel, versions.ids(), pool_ids, pool_images, training,
-                       parts.similarity, parts.base_songs, parts.mel, parts.seed)
-
-    def generate():
-        if parts._inversions is None:  # inputs are pool songs, already in memory: invert each once per version
-            parts._inversions = PoolInversions(dict(zip(pool_ids, pool_images)))
-        generate_songs(store, iteration, versions, request_inputs(store, iteration), parts._inversions,
-                       cfg.requests, parts.seed)
-
-    stages = [("plan", plan), ("generate", generate),
-              ("rate", lambda: collect_ratings(store, iteration, parts.panel, parts.record_truth)),
-              ("score", lambda: score_iteration(store, iteration, cfg, parts.similarity))]
-    if not last:
-        stages += [("select", lambda: select_and_purge(store, iteration, cfg.selection, parts.similarity)),
-                   ("finetune", lambda: _finetune(store, iteration, versions, parts.trainer, cfg.requests.strength))]
+def run_stages(store: RunStore, iteration: int, stages: list[Stage]) -> None:
+    """Run each stage not yet done, timing it and marking it done; then mark the iteration done."""
     for name, work in stages:
         if store.stage_done(iteration, name):
             continue
@@ -93,9 +76,32 @@ def _run_iteration(store, versions: Versions, parts: LoopParts, iteration: int, 
     store.finish_stage(iteration, "done", 0.0)
 
 
-def _finetune(store: RunStore, iteration: int, versions: Versions, trainer: FinetuneConfig, strength: float) -> None:
-    if iteration + 1 not in versions.ids():  # the fine-tune finished, then the run stopped before marking it
-        finetune_next_version(store, iteration, versions, trainer, strength)
+def _stages(store: RunStore, versions: Versions, parts: LoopParts, iteration: int, pool_ids, pool_images) -> list[Stage]:
+    """The iteration's stages in order; the last iteration evaluates every version and trains nothing."""
+    cfg, method = parts.cfg, parts.method
+    round_ = Round(store, iteration, versions, cfg, parts.finetune, parts.similarity)
+
+    def plan():
+        training = training_pool(store, parts.similarity, parts.base_songs, _base_representations(parts))
+        plan_iteration(store, iteration, cfg, parts.panel, versions.ids(), pool_ids, pool_images, training,
+                       parts.similarity, parts.base_songs, parts.mel, parts.seed)
+
+    def generate():
+        if parts._inversions is None:  # inputs are pool songs, already in memory: invert each once per version
+            parts._inversions = PoolInversions(dict(zip(pool_ids, pool_images)))
+        generate_songs(store, iteration, versions, queries.request_inputs(store, iteration), parts._inversions,
+                       cfg.requests, parts.seed)
+
+    def next_version():
+        if iteration + 1 not in versions.ids():  # made, then the run stopped before marking it
+            method.next_version(round_)
+
+    stages = [("plan", plan), ("generate", generate),
+              ("rate", lambda: collect_ratings(store, iteration, parts.panel, method.asks, parts.record_truth)),
+              ("score", lambda: score_iteration(store, iteration, cfg, parts.similarity))]
+    if iteration < cfg.iterations - 1:
+        stages += [("select", lambda: method.training_signal(round_)), ("finetune", next_version)]
+    return stages
 
 
 def _base_representations(parts: LoopParts) -> np.ndarray:

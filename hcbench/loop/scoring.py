@@ -1,25 +1,25 @@
 """After an iteration's ratings: quality control, then each new song's score under R (eq. 1),
-whether it beat its baseline, and its fine-tuning confidence c (eq. 2).
+whether it beat its reference (the nearest training sample), and its fine-tuning confidence c (eq. 2).
 
 With ``loop.qc.leniency`` a song's score is taken net of its raters' leniency, so songs
-heard by different raters compare fairly; a requester's own served-versus-baseline
-comparison needs no such correction (one rater heard both).
+heard by different raters compare fairly; a requester's own served-versus-reference
+comparison needs no such correction (one rater heard both). Scores are computed from the ratings
+alone and replace what a cut-short pass wrote, so the stage can be run again.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from hcbench.loop.config import LoopConfig
-from hcbench.loop.generation import request_inputs
 from hcbench.loop.leniency import rater_offsets
 from hcbench.loop.qc import QCResult, RatingTable, quality_control
 from hcbench.loop.rating import confidence, rating_function
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries, records
 
 
 def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity) -> QCResult:
     """QC over every rating so far; scores for the songs generated in ``iteration``. One transaction."""
-    ratings = store.rows("SELECT * FROM ratings WHERE iteration <= ? ORDER BY id", (iteration,))
+    ratings = queries.ratings_up_to(store, iteration)
     table = RatingTable(*(np.array([r[k] for r in ratings]) for k in ("rater_id", "song_id", "stars")),
                         np.array([r["listen_seconds"] / r["song_seconds"] for r in ratings]))
     qc = quality_control(table, cfg.qc)
@@ -28,18 +28,13 @@ def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity
     if cfg.qc.leniency:
         r_value = r_value - _leniency(table, qc, cfg)[current]
     with store.transaction() as db:
-        db.executemany("INSERT OR REPLACE INTO qc (iteration, rater_id, reputation, n_ratings, brief_listens, "
-                       "flagged, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(iteration, int(r), float(rep), int(n), int(round(b * n)), int(f), why) for r, rep, n, b, f, why
-                        in zip(qc.raters, qc.reputation, qc.n_ratings, qc.brief_share, qc.flagged, qc.reason)])
-        db.executemany("INSERT OR REPLACE INTO rating_qc (rating_id, iteration, weight, listen_failed, outlier) "
-                       "VALUES (?, ?, ?, ?, ?)",
-                       [(ratings[i]["id"], iteration, float(qc.weight[i]), int(qc.listen_failed[i]),
-                         int(qc.outlier[i])) for i in current])
-        db.executemany("INSERT OR REPLACE INTO song_scores (iteration, song_id, score, pair_score, baseline_score, "
-                       "confidence, beats, n_ratings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       _song_scores(iteration, [ratings[i] for i in current], qc.weight[current], r_value, qc, cfg))
-        store.finish_stage(iteration, "score", 0.0)
+        records.rater_qc(db, [(iteration, int(r), float(rep), int(n), int(round(b * n)), int(f), why) for r, rep, n, b,
+                              f, why in zip(qc.raters, qc.reputation, qc.n_ratings, qc.brief_share, qc.flagged,
+                                            qc.reason)])
+        records.rating_qc(db, [(ratings[i]["id"], iteration, float(qc.weight[i]), int(qc.listen_failed[i]),
+                                int(qc.outlier[i])) for i in current])
+        records.song_scores(db, _song_scores(iteration, [ratings[i] for i in current], qc.weight[current], r_value,
+                                             qc, cfg))
     return qc
 
 
@@ -52,7 +47,7 @@ def _leniency(table: RatingTable, qc: QCResult, cfg: LoopConfig) -> np.ndarray:
 
 def _rating_function_values(store, iteration, ratings: list[dict], cfg: LoopConfig, similarity) -> np.ndarray:
     """R of each rating: its stars and listening, and the rated song's similarity to the request's inputs."""
-    inputs = request_inputs(store, iteration)
+    inputs = queries.request_inputs(store, iteration)
     songs = sorted({r["song_id"] for r in ratings} | {s for ids in inputs.values() for s in ids})
     if not songs:
         return np.zeros(0)
@@ -71,8 +66,8 @@ def _song_scores(iteration, ratings: list[dict], weight: np.ndarray, r_value: np
     by_request: dict[int, dict] = {}
     for rating, w, value in zip(ratings, weight, r_value):
         entry = by_request.setdefault(rating["request_id"], {"song": [], "w": [], "r": [], "c": []})
-        if rating["role"] == "baseline":
-            entry["baseline"] = value
+        if rating["role"] == "reference":
+            entry["reference"] = value
             continue
         if rating["role"] == "served":
             entry["pair"], entry["requester"] = value, rating["rater_id"]
@@ -83,13 +78,13 @@ def _song_scores(iteration, ratings: list[dict], weight: np.ndarray, r_value: np
                                            cfg.rating)))
     rows = []
     for entry in by_request.values():
-        if "baseline" not in entry:  # an old song served from D: nothing new to score
+        if "reference" not in entry:  # an old song served from D: nothing new to score
             continue
         w = np.asarray(entry["w"])
         total = w.sum()
         score = float(np.average(entry["r"], weights=w)) if total > 0 else float(np.mean(entry["r"]))
         conf = float(np.average(entry["c"], weights=w)) if total > 0 else float(np.mean(entry["c"]))
-        beats = entry["pair"] > entry["baseline"] and entry["requester"] not in flagged
-        rows.append((iteration, entry["song"][0], score, float(entry["pair"]), float(entry["baseline"]),
+        beats = entry["pair"] > entry["reference"] and entry["requester"] not in flagged
+        rows.append((iteration, entry["song"][0], score, float(entry["pair"]), float(entry["reference"]),
                      conf, int(beats), len(entry["r"])))
     return rows

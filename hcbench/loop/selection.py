@@ -1,40 +1,33 @@
-"""Update targets (paper 3.1), the cold start, top-k, and the purge cycle (3.2): what D holds next."""
+"""Update targets (paper 3.1), the cold start, top-k, and the purge cycle (3.2): what D holds next.
+
+Selection is the paper loop's training signal (``hcbench.loop.paper``). Run again after a
+crash it changes nothing more: the cold start is judged by D as the iteration found it,
+a song enters D once, and the purge leaves no duplicate behind for a second pass.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from hcbench.loop.config import SelectionConfig
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries, records
 
 
 def select_and_purge(store: RunStore, iteration: int, cfg: SelectionConfig, similarity) -> dict:
     """Add this iteration's winners to D, then purge duplicates and old songs. One transaction."""
-    in_d = store.scalar("SELECT COUNT(*) FROM training_set WHERE removed_iteration IS NULL")
-    cold_start = in_d == 0
-    condition = "" if cold_start or not cfg.beat_baseline else "AND beats = 1"
-    winners = store.rows(f"SELECT song_id, score, confidence FROM song_scores WHERE iteration = ? {condition} "
-                         "ORDER BY score DESC, song_id LIMIT ?", (iteration, cfg.top_k))
+    cold_start = queries.training_set_size(store, after_iteration=iteration - 1) == 0
+    winners = queries.best_scored_songs(store, iteration, cfg.top_k, cfg.beat_reference and not cold_start)
     with store.transaction() as db:
-        db.executemany("INSERT OR IGNORE INTO training_set (song_id, added_iteration, confidence, score) "
-                       "VALUES (?, ?, ?, ?)", [(w["song_id"], iteration, w["confidence"], w["score"]) for w in winners])
+        records.add_to_training_set(db, iteration, winners)
         purged = _purge(store, iteration, cfg, similarity) if cfg.purge else {"age": 0, "duplicate": 0}
-        store.finish_stage(iteration, "select", 0.0)
     return {"added": len(winners), "cold_start": cold_start, "purged": purged}
 
 
 def _purge(store: RunStore, iteration: int, cfg: SelectionConfig, similarity) -> dict:
     """Remove songs past ``max_age`` iterations, then the lower-scored of near-duplicate pairs."""
-    aged = 0
-    if cfg.max_age is not None:
-        aged = store.connection.execute(
-            "UPDATE training_set SET removed_iteration = ?, removed_reason = 'age' WHERE removed_iteration IS NULL "
-            "AND added_iteration <= ?", (iteration, iteration - cfg.max_age)).rowcount
-    rows = store.rows("SELECT song_id FROM training_set WHERE removed_iteration IS NULL ORDER BY score DESC, song_id")
-    ids = [r["song_id"] for r in rows]
+    aged = records.remove_aged(store.connection, iteration, cfg.max_age) if cfg.max_age is not None else 0
+    ids = [r["song_id"] for r in queries.training_set(store, best_first=True)]
     duplicates = near_duplicates(similarity, store.song_images(ids), cfg.duplicate_threshold) if ids else []
-    store.connection.executemany(
-        "UPDATE training_set SET removed_iteration = ?, removed_reason = 'duplicate' WHERE song_id = ?",
-        [(iteration, ids[i]) for i in duplicates])
+    records.remove_duplicates(store.connection, iteration, [ids[i] for i in duplicates])
     return {"age": aged, "duplicate": len(duplicates)}
 
 

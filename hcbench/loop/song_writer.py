@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hcbench.audio import MelConfig
-from hcbench.loop.pool import insert_generated_song, next_song_id
-from hcbench.store import RunStore, write_song_files
+from hcbench.store import RunStore, queries, records, write_song_files
 
 
 @dataclass
@@ -38,7 +37,7 @@ class SongWriter:
     def submit(self, images: np.ndarray, request_ids: list[int], version: int, iteration: int) -> None:
         """Record the batch before (if any), then start writing ``images``, one per request."""
         self.flush()
-        first = next_song_id(self.store)
+        first = queries.next_song_id(self.store)
         song_ids = list(range(first, first + len(images)))
         files = self._worker.submit(self._write, song_ids, np.array(images, np.uint8))
         self._pending = _Batch(song_ids, list(request_ids), version, iteration, files)
@@ -51,7 +50,7 @@ class SongWriter:
         files = batch.files.result()
         with self.store.transaction() as db:
             for song_id, request_id, written in zip(batch.song_ids, batch.request_ids, files):
-                insert_generated_song(db, song_id, written, batch.version, batch.iteration, request_id)
+                records.generated_song(db, song_id, written, batch.version, batch.iteration, request_id)
 
     def close(self) -> None:
         try:

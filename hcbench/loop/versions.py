@@ -1,12 +1,11 @@
 """The model versions of a run: v0 is the base model, v(n+1) is fine-tuned from v(n) in the run directory."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from hcbench.models.generator import Generator
 from hcbench.models.model_dir import load_generator
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries, records
 
 
 class Versions:
@@ -17,17 +16,16 @@ class Versions:
         self._loaded: dict[int, Generator] = {}
         if not self.ids():
             with store.transaction() as db:
-                db.execute("INSERT INTO versions (id, parent, path, created_iteration, created_at) "
-                           "VALUES (0, NULL, ?, 0, ?)", (str(base_path), time.time()))
+                records.version(db, 0, None, str(base_path), train_size=0, iteration=0)
 
     def ids(self) -> list[int]:
-        return [int(v) for v in self.store.column("SELECT id FROM versions ORDER BY id")]
+        return queries.version_ids(self.store)
 
     def folder(self, version: int) -> Path:
         return self.store.run_dir / "versions" / f"v{version}"
 
     def path(self, version: int) -> str:
-        return self.store.scalar("SELECT path FROM versions WHERE id = ?", (version,))
+        return queries.version_path(self.store, version)
 
     def generator(self, version: int) -> Generator:
         if version not in self._loaded:
@@ -38,6 +36,4 @@ class Versions:
     def register(self, version: int, model_dir: Path, train_size: int, iteration: int) -> None:
         """Record a finished fine-tune; a version exists for the loop only once this commits."""
         with self.store.transaction() as db:
-            db.execute("INSERT INTO versions (id, parent, path, train_size, created_iteration, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?)",
-                       (version, version - 1, str(model_dir), train_size, iteration, time.time()))
+            records.version(db, version, version - 1, str(model_dir), train_size, iteration)

@@ -12,9 +12,8 @@ import numpy as np
 from hcbench.atomic import save_npz_atomic
 from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
-from hcbench.metrics.queries import RATED_OUTPUTS
 from hcbench.metrics.version_steps import version_steps
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries
 
 REFERENCE_FILE = "corpus_reference.npz"  # descriptors of held-out corpus clips, written at the run's start
 
@@ -36,10 +35,10 @@ def write_corpus_reference(run_dir: Path, images: np.ndarray) -> None:
 
 def compute_metrics(store: RunStore) -> RunMetrics:
     resamples, seed = int(store.get_meta("bootstrap", 1000)), int(store.get_meta("seed", 0))
-    rows = store.rows(RATED_OUTPUTS)
+    rows = queries.rated_outputs(store)
     reference = _reference(store.run_dir)
-    done = [int(i) for i in store.column("SELECT iteration FROM stages WHERE stage = 'score' ORDER BY iteration")]
-    metrics = RunMetrics(versions=[int(v) for v in store.column("SELECT id FROM versions ORDER BY id")])
+    done = queries.iterations_with(store, "score")
+    metrics = RunMetrics(versions=queries.version_ids(store))
     for iteration in done:
         here = [r for r in rows if r["iteration"] == iteration]
         for version in sorted({r["version"] for r in here}):
@@ -77,20 +76,14 @@ def _cell(store: RunStore, cell: list[dict], reference, resamples: int, seed: in
 
 
 def _iteration(store: RunStore, iteration: int) -> dict:
-    requests = store.rows("SELECT dispatch, COUNT(*) AS n FROM requests WHERE iteration = ? GROUP BY dispatch",
-                          (iteration,))
-    counts = {r["dispatch"]: r["n"] for r in requests}
-    stages = {r["stage"]: round(r["seconds"], 2) for r in
-              store.rows("SELECT stage, seconds FROM stages WHERE iteration = ? AND stage != 'done'", (iteration,))}
+    counts = queries.request_counts(store, iteration)
+    stages = {stage: round(seconds, 2) for stage, seconds in queries.stage_seconds(store, iteration).items()}
+    added, purged = queries.training_set_changes(store, iteration)
     return {
         "iteration": iteration, "requests": sum(counts.values()), "new": counts.get("new", 0),
-        "old": counts.get("old", 0),
-        "ratings": int(store.scalar("SELECT COUNT(*) FROM ratings WHERE iteration = ?", (iteration,))),
-        "added_to_d": int(store.scalar("SELECT COUNT(*) FROM training_set WHERE added_iteration = ?", (iteration,))),
-        "purged": int(store.scalar("SELECT COUNT(*) FROM training_set WHERE removed_iteration = ?", (iteration,))),
-        "train_size": int(store.scalar("SELECT COUNT(*) FROM training_set WHERE added_iteration <= ? AND "
-                                       "(removed_iteration IS NULL OR removed_iteration > ?)", (iteration, iteration))),
-        "beat_baseline": _share(store.column("SELECT beats FROM song_scores WHERE iteration = ?", (iteration,))),
+        "old": counts.get("old", 0), "ratings": queries.rating_count(store, iteration),
+        "added_to_d": added, "purged": purged, "train_size": queries.training_set_size(store, after_iteration=iteration),
+        "beat_reference": _share(queries.beats_reference(store, iteration)),
         "qc": _qc_figures(store, iteration), "seconds": stages,
     }
 
@@ -98,8 +91,7 @@ def _iteration(store: RunStore, iteration: int) -> dict:
 def _qc_figures(store: RunStore, iteration: int) -> dict:
     """Flagged raters against the truth: precision and recall for the profiles QC should catch."""
     bad = set(store.get_meta("bad_profiles", []))
-    rows = store.rows("SELECT q.flagged, t.profile FROM qc q LEFT JOIN truth_raters t ON t.rater_id = q.rater_id "
-                      "WHERE q.iteration = ?", (iteration,))
+    rows = queries.qc_flags_and_profiles(store, iteration)
     flagged = np.array([bool(r["flagged"]) for r in rows])
     is_bad = np.array([r["profile"] in bad for r in rows])
     hits = int((flagged & is_bad).sum())
@@ -115,9 +107,7 @@ def _qc_figures(store: RunStore, iteration: int) -> dict:
 
 def _table1(store: RunStore) -> list[dict]:
     """The paper's Table 1: per input song, mean stars and count of its outputs' ratings per version."""
-    rows = store.rows(f"""SELECT s.label, ri.song_id AS input, o.version, o.stars
-                          FROM ({RATED_OUTPUTS}) o JOIN ratings r ON r.id = o.id
-                          JOIN request_inputs ri ON ri.request_id = r.request_id JOIN songs s ON s.id = ri.song_id""")
+    rows = queries.rated_outputs_by_input(store)
     table: dict[int, dict] = {}
     for r in rows:
         entry = table.setdefault(r["input"], {"song": r["label"], "stars": {}, "count": {}})

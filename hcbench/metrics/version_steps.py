@@ -13,21 +13,12 @@ import json
 import numpy as np
 
 from hcbench.metrics.bootstrap import mean_with_ci, percentile_interval, resampled_means
-from hcbench.metrics.queries import RATED_OUTPUTS
-from hcbench.store import RunStore
-
-STEP_RATINGS = f"""
-SELECT o.version, o.stars, o.utility, q.rater_id AS requester, q.agreement_raters, q.baseline_song_id,
-       (SELECT group_concat(song_id) FROM
-           (SELECT song_id FROM request_inputs WHERE request_id = q.id ORDER BY song_id)) AS inputs
-FROM ({RATED_OUTPUTS}) o JOIN ratings r ON r.id = o.id JOIN requests q ON q.id = r.request_id
-WHERE o.iteration = ?
-"""  # the iteration's ratings of its new songs, with what makes two versions' requests the same request
+from hcbench.store import RunStore, queries
 
 
 def version_steps(store: RunStore, iteration: int, resamples: int = 1000, seed: int = 0) -> list[dict]:
     """One row per step v -> v+1 rated in ``iteration``: change in stars and utility, paired when possible."""
-    rows = store.rows(STEP_RATINGS, (iteration,))
+    rows = queries.rated_outputs_with_requests(store, iteration)
     versions = sorted({r["version"] for r in rows})
     is_paired = evaluation_mode(store) == "paired"
     steps = []
@@ -67,10 +58,10 @@ def unpaired_change(before, after, resamples: int, seed: int) -> dict:
 
 
 def _by_request(rows: list[dict]) -> dict[tuple, dict[int, list[dict]]]:
-    """Ratings grouped by request (rater, inputs, baseline, agreement raters), then by version."""
+    """Ratings grouped by request (rater, inputs, reference, agreement raters), then by version."""
     groups: dict[tuple, dict[int, list[dict]]] = {}
     for r in rows:
-        key = (r["requester"], r["inputs"], r["baseline_song_id"], tuple(json.loads(r["agreement_raters"])))
+        key = (r["requester"], r["inputs"], r["reference_song_id"], tuple(json.loads(r["agreement_raters"])))
         groups.setdefault(key, {}).setdefault(r["version"], []).append(r)
     return groups
 

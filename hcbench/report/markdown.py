@@ -63,13 +63,13 @@ def _cells_table(cells: list[dict]) -> str:
 
 
 def _iterations_table(rows: list[dict]) -> str:
-    header = ["iteration", "requests (new/old)", "ratings", "beat baseline", "added to D", "purged", "D size",
+    header = ["iteration", "requests (new/old)", "ratings", "beat reference", "added to D", "purged", "D size",
               "flagged", "QC precision", "QC recall", "flagged by profile", "seconds per stage"]
     lines = [_row(header), _row(["---"] * len(header))]
     for r in rows:
         qc = r["qc"]
         lines.append(_row([str(r["iteration"]), f"{r['requests']} ({r['new']}/{r['old']})", str(r["ratings"]),
-                           _pct(r["beat_baseline"]), str(r["added_to_d"]), str(r["purged"]), str(r["train_size"]),
+                           _pct(r["beat_reference"]), str(r["added_to_d"]), str(r["purged"]), str(r["train_size"]),
                            f"{qc['flagged']}/{qc['raters']}", _pct(qc["precision"]), _pct(qc["recall"]),
                            ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
                            ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]))

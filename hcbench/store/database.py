@@ -1,4 +1,4 @@
-"""One SQLite database per run: opened, migrated, and written only inside transactions.
+"""One SQLite database per run: opened, upgraded, and written only inside transactions.
 
 A transaction either lands whole or not at all, so a run killed at any moment leaves
 the database as it was after the last finished unit of work (a batch of songs, a batch
@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from hcbench.errors import HCBenchError
+from hcbench.store.migrations import UPGRADES, upgrade
 from hcbench.store.schema import SCHEMA, SCHEMA_VERSION
 from hcbench.store.song_files import read_song_image
 
@@ -97,6 +98,11 @@ class RunStore:
         if found == 0 and create:
             self.connection.executescript(SCHEMA)
             self.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif found in UPGRADES:  # written by an older hcbench: upgraded in place
+            upgrade(self.connection, SCHEMA_VERSION)
         elif found != SCHEMA_VERSION:
-            raise StoreError(f"{self.path} has schema version {found}, this hcbench reads {SCHEMA_VERSION}; "
-                             "rerun the experiment into a new run_dir with this version")
+            newer = found > SCHEMA_VERSION
+            raise StoreError(f"{self.path} has schema version {found}, this hcbench reads {SCHEMA_VERSION}"
+                             f"{' and older' if UPGRADES else ''}; " + ("upgrade hcbench to read it" if newer else
+                             "it is no hcbench run database, or one too old to upgrade: rerun the experiment "
+                             "into a new run_dir"))

@@ -3,8 +3,12 @@
 What the loop reads lives in the plain tables. What only a simulator knows (a rater's
 true profile, a rating's true utility) lives in the ``truth_*`` tables, which the loop
 never reads; metrics and reports join them in.
+
+Version 2 calls the nearest training sample that a request's song is compared with its
+"reference" (version 1 said "baseline"; ``hcbench.store.migrations`` upgrades such runs),
+so that "baseline" can name a method compared with the paper's loop.
 """
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -41,7 +45,7 @@ CREATE TABLE IF NOT EXISTS requests (
     version INTEGER NOT NULL,                 -- the live version the request drew (evaluation without bias)
     dispatch TEXT NOT NULL CHECK (dispatch IN ('new', 'old')),
     served_song_id INTEGER REFERENCES songs(id),      -- set when generated (new) or at planning (old)
-    baseline_song_id INTEGER REFERENCES songs(id),    -- nearest training sample, rated too
+    reference_song_id INTEGER REFERENCES songs(id),   -- nearest training sample, rated too
     agreement_raters TEXT NOT NULL DEFAULT '[]'       -- JSON list: extra raters of a new song (output agreement)
 );
 CREATE TABLE IF NOT EXISTS request_inputs (
@@ -55,7 +59,7 @@ CREATE TABLE IF NOT EXISTS ratings (
     request_id INTEGER NOT NULL REFERENCES requests(id),
     rater_id INTEGER NOT NULL REFERENCES raters(id),
     song_id INTEGER NOT NULL REFERENCES songs(id),
-    role TEXT NOT NULL CHECK (role IN ('served', 'baseline', 'agreement')),
+    role TEXT NOT NULL CHECK (role IN ('served', 'reference', 'agreement')),
     iteration INTEGER NOT NULL,
     version INTEGER,                          -- version of the rated song (NULL: corpus song)
     stars REAL NOT NULL,
@@ -85,9 +89,9 @@ CREATE TABLE IF NOT EXISTS song_scores (
     iteration INTEGER NOT NULL,
     song_id INTEGER NOT NULL REFERENCES songs(id),
     score REAL NOT NULL,                      -- QC-weighted mean of the rating function R over its raters
-    pair_score REAL NOT NULL,                 -- R from the requester, who also rated the baseline
-    baseline_score REAL,                      -- the requester's R of the baseline (NULL: none)
-    beats INTEGER NOT NULL,                   -- pair_score > baseline_score from an unflagged requester
+    pair_score REAL NOT NULL,                 -- R from the requester, who also rated the reference
+    reference_score REAL,                     -- the requester's R of the reference (NULL: none)
+    beats INTEGER NOT NULL,                   -- pair_score > reference_score from an unflagged requester
     confidence REAL NOT NULL,                 -- eq. 2's c
     n_ratings INTEGER NOT NULL,
     PRIMARY KEY (iteration, song_id)

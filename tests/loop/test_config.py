@@ -1,12 +1,16 @@
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
+from omegaconf import OmegaConf
 
 from hcbench.errors import ConfigError
 from hcbench.loop.config import FinetuneConfig, LoopConfig, per_iteration
+from hcbench.loop.method import Method
+from hcbench.loop.paper import PaperLoop
 from hcbench.paths import conf_dir
 
 EXPERIMENTS = sorted(p.stem for p in (conf_dir() / "experiment").glob("*.yaml"))
+METHODS = sorted(p.stem for p in (conf_dir() / "method").glob("*.yaml"))
 
 
 def _run_config(*overrides):
@@ -23,10 +27,46 @@ def test_every_experiment_composes_into_a_loop_and_a_fine_tuner(experiment):
     assert cfg.run_dir == f"runs/{cfg.experiment_name}/seed0"
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_composes_into_a_method_with_every_experiment(method):
+    for experiment in EXPERIMENTS:
+        cfg = _run_config(f"experiment={experiment}", f"method={method}")
+        assert isinstance(instantiate(cfg.method), Method)
+        assert isinstance(instantiate(cfg.finetune), FinetuneConfig)
+
+
+@pytest.mark.parametrize("method, objective, steps", [("paper", "weighted", 150), ("paper_dpo", "dpo", 150)])
+def test_a_method_picks_its_fine_tuning_objective(method, objective, steps):
+    cfg = _run_config(f"method={method}")
+    assert isinstance(instantiate(cfg.method), PaperLoop)
+    finetune = instantiate(cfg.finetune)
+    assert finetune.objective == objective and finetune.steps == steps
+    smoke = instantiate(_run_config("experiment=smoke", f"method={method}").finetune)
+    assert smoke.objective == objective and smoke.steps == 40  # an experiment's finetune settings still apply
+
+
+@pytest.mark.parametrize("legacy, method", [((), ("method=paper_dpo",)), (("finetune=dpo",), ("method=paper_dpo",)),
+                                            (("finetune=weighted",), ("method=paper",)),
+                                            (("experiment=smoke", "finetune=weighted"),
+                                             ("experiment=smoke", "method=paper"))])
+def test_the_finetune_group_alone_still_composes_the_same_run_as_its_method(legacy, method):
+    # the same config is the same run: runs made before conf/method/ existed are reproduced, and continue
+    assert OmegaConf.to_container(_run_config(*legacy)) == OmegaConf.to_container(_run_config(*method))
+
+
+def test_the_default_method_is_the_paper_loop_with_dpo_and_a_finetune_override_wins():
+    assert instantiate(_run_config().finetune).objective == "dpo"
+    assert instantiate(_run_config("method=paper", "finetune=dpo").finetune).objective == "dpo"
+
+
 def test_the_paper_pilot_follows_section_6():
-    loop = instantiate(_run_config("experiment=paper_pilot").loop)
+    cfg = _run_config("experiment=paper_pilot")
+    loop = instantiate(cfg.loop)
     assert [per_iteration(loop.requests.active_raters, t) for t in range(3)] == [5, 50, 50]
     assert loop.selection.top_k == 100 and loop.dispatch.p_old == 0.25 and loop.dispatch.live_versions == "all"
+    assert loop.selection.beat_reference
+    assert OmegaConf.to_container(cfg) == OmegaConf.to_container(_run_config("experiment=paper_pilot", "method=paper"))
+    assert instantiate(cfg.finetune).objective == "weighted"  # the paper's own eq. 2
 
 
 @pytest.mark.parametrize("override, field", [

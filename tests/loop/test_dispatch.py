@@ -24,12 +24,12 @@ def test_old_songs_are_served_at_p_old_and_versions_are_drawn_at_random(tmp_path
     assert 0.35 < versions.mean() < 0.65  # v0 and v1 alike
     for r in later:
         if r["dispatch"] == "old":  # the nearest song of D, and nothing to compare it with
-            assert r["baseline_song_id"] is None
+            assert r["reference_song_id"] is None
             assert store.scalar("SELECT 1 FROM training_set WHERE song_id = ?", (r["served_song_id"],))
         else:
             assert store.scalar("SELECT kind FROM songs WHERE id = ?", (r["served_song_id"],)) == "generated"
-            assert store.scalar("SELECT 1 FROM training_set WHERE song_id = ?", (r["baseline_song_id"],))
-    agreement = store.rows("SELECT request_id, COUNT(DISTINCT rater_id) AS n FROM ratings WHERE role != 'baseline' "
+            assert store.scalar("SELECT 1 FROM training_set WHERE song_id = ?", (r["reference_song_id"],))
+    agreement = store.rows("SELECT request_id, COUNT(DISTINCT rater_id) AS n FROM ratings WHERE role != 'reference' "
                            "AND iteration = 1 GROUP BY request_id")
     new_ids = {r["id"] for r in later if r["dispatch"] == "new"}
     assert {a["n"] for a in agreement if a["request_id"] in new_ids} == {3}  # output agreement: 3 distinct raters
@@ -77,7 +77,7 @@ def test_a_paired_evaluation_has_every_version_answer_each_new_request(tmp_path)
     for r in last:
         inputs = tuple(store.column("SELECT song_id FROM request_inputs WHERE request_id = ? ORDER BY position",
                                     (r["id"],)).tolist())
-        key = (r["rater_id"], r["dispatch"], r["baseline_song_id"], r["agreement_raters"], inputs)
+        key = (r["rater_id"], r["dispatch"], r["reference_song_id"], r["agreement_raters"], inputs)
         if not groups or groups[-1][0] != key:
             groups.append((key, []))
         groups[-1][1].append((r["version"], r["served_song_id"]))

@@ -67,7 +67,7 @@ def test_a_rater_who_adds_a_star_to_everything_moves_song_scores_only_without_th
     with sqlite3.connect(tmp_path / "run.db") as db:
         rater = db.execute("SELECT rater_id FROM ratings WHERE role = 'agreement' GROUP BY rater_id "
                            "ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
-        heard = {row[0] for row in db.execute("SELECT song_id FROM ratings WHERE rater_id = ? AND role != 'baseline'",
+        heard = {row[0] for row in db.execute("SELECT song_id FROM ratings WHERE rater_id = ? AND role != 'reference'",
                                               (rater,))}
 
     def scores(leniency: bool) -> dict[int, float]:

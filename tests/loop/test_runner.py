@@ -12,8 +12,11 @@ import time
 import numpy as np
 import pytest
 import torch
+from omegaconf import OmegaConf
 
 from hcbench.commands.run import run_experiment
+from hcbench.loop.config import FinetuneConfig, LoopConfig
+from hcbench.loop.runner import LoopParts, _stages, run_stages
 from hcbench.metrics.gate import gate_failures
 from hcbench.metrics.loop_metrics import compute_metrics
 from hcbench.models.model_dir import load_generator
@@ -52,6 +55,71 @@ def test_a_run_records_requests_ratings_truth_and_versions(finished_run):
     last = [r["version"] for r in requests if r["iteration"] == 2 and r["dispatch"] == "new"]
     assert len(set(last)) >= 2  # the evaluation draws versions at random
     assert store.scalar("SELECT COUNT(*) FROM training_set WHERE added_iteration = 0") > 0  # cold start
+
+
+@pytest.mark.slow
+def test_the_runner_marks_every_stage_of_every_iteration_with_its_time(finished_run):
+    stages = RunStore(finished_run, create=False).rows("SELECT iteration, stage, seconds FROM stages")
+    training = ["done", "finetune", "generate", "plan", "rate", "score", "select"]
+    assert {i: sorted(r["stage"] for r in stages if r["iteration"] == i) for i in range(3)} == {
+        0: training, 1: training, 2: ["done", "generate", "plan", "rate", "score"]}  # the last only evaluates
+    assert all(r["seconds"] > 0 for r in stages if r["stage"] != "done")
+
+
+def test_run_stages_marks_and_times_each_stage_and_skips_those_done(tmp_path):
+    store, ran = RunStore(tmp_path), []
+    stages = [(name, lambda name=name: ran.append(name) or time.sleep(0.01)) for name in ("plan", "generate")]
+    store.finish_stage(0, "plan", 1.5)  # done before a crash
+    run_stages(store, 0, stages)
+    assert ran == ["generate"]
+    seconds = {r["stage"]: r["seconds"] for r in store.rows("SELECT stage, seconds FROM stages")}
+    assert seconds["plan"] == 1.5 and 0.01 <= seconds["generate"] < 1.0 and seconds["done"] == 0.0
+    run_stages(store, 0, stages)
+    assert ran == ["generate"]
+
+
+class _RecordingMethod:
+    """Marks nothing and registers v(t+1) itself, as a method does; records which hooks ran."""
+
+    def __init__(self):
+        self.calls = []
+
+    def asks(self, request):
+        return []
+
+    def training_signal(self, round):
+        self.calls.append(("training_signal", round.iteration))
+        return {}
+
+    def next_version(self, round):
+        self.calls.append(("next_version", round.iteration))
+        round.versions.made.append(round.iteration + 1)
+        return {}
+
+
+class _Versions:
+    def __init__(self):
+        self.made = [0]
+
+    def ids(self):
+        return list(self.made)
+
+
+def test_a_methods_stages_follow_the_shared_ones_and_a_made_version_is_not_made_again(tmp_path):
+    method, versions, store = _RecordingMethod(), _Versions(), RunStore(tmp_path)
+    parts = LoopParts(cfg=LoopConfig(versions=2), panel=None, similarity=None, mel=None, input_songs=None,
+                      input_index=np.zeros(0), base_songs=None, method=method, finetune=FinetuneConfig(), seed=0)
+    first = _stages(store, versions, parts, 0, [], np.zeros(0))
+    assert [name for name, _ in first] == ["plan", "generate", "rate", "score", "select", "finetune"]
+    assert [name for name, _ in _stages(store, versions, parts, 1, [], np.zeros(0))] == [
+        "plan", "generate", "rate", "score"]  # the last iteration evaluates; nothing is trained
+    run_stages(store, 0, first[4:])
+    assert method.calls == [("training_signal", 0), ("next_version", 0)] and versions.made == [0, 1]
+    assert store.stage_done(0, "select") and store.stage_done(0, "finetune") and store.stage_done(0, "done")
+    with store.transaction() as db:  # v1 was registered, then the run stopped before finetune was marked
+        db.execute("DELETE FROM stages WHERE stage IN ('finetune', 'done')")
+    run_stages(store, 0, first[4:])
+    assert method.calls == [("training_signal", 0), ("next_version", 0)] and store.stage_done(0, "finetune")
 
 
 @pytest.mark.slow
@@ -97,9 +165,9 @@ def test_a_killed_run_resumes_with_no_rating_lost_or_repeated(finished_run, tmp_
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("overrides, changes", [(["finetune=weighted"], True),
-                                                (["finetune=dpo", "finetune.pair_min_gap=5"], False)])
-def test_each_objective_fine_tunes_or_copies_when_it_has_nothing_to_learn(tmp_path, overrides, changes):
+@pytest.mark.parametrize("overrides, changes", [(["method=paper"], True),
+                                                (["method=paper_dpo", "finetune.pair_min_gap=5"], False)])
+def test_each_paper_method_fine_tunes_or_copies_when_it_has_nothing_to_learn(tmp_path, overrides, changes):
     run_experiment(loop_config(tmp_path, *overrides, "loop.versions=2"))
     store = RunStore(tmp_path, create=False)
     v0, v1 = (load_generator(store.scalar("SELECT path FROM versions WHERE id = ?", (v,)), 6).unet.state_dict()
@@ -120,6 +188,21 @@ def test_an_existing_run_continues_only_under_its_own_config(tmp_path):
         _open_store(loop_config(tmp_path, "loop.qc.agreement_k=5"))
     with pytest.raises(ConfigError, match="resume=false"):
         _open_store(loop_config(tmp_path, "resume=false"))
+
+
+def test_a_run_recorded_before_the_reference_rename_continues_under_the_same_overrides(tmp_path):
+    from hcbench.commands.run import _open_store
+    from tests.store.test_migrations import V1
+
+    old = json.loads(json.dumps(OmegaConf.to_container(loop_config(tmp_path), resolve=True)))
+    old.pop("resume")
+    old.pop("method")  # schema version 1's runs knew no method group ...
+    old["loop"]["selection"]["beat_baseline"] = old["loop"]["selection"].pop("beat_reference")  # ... nor "reference"
+    with sqlite3.connect(tmp_path / "run.db") as db:
+        db.executescript(V1.read_text())
+        db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(old),))
+    store = _open_store(loop_config(tmp_path))  # upgraded, and the recorded config is today's
+    assert store.get_meta("config")["loop"]["selection"]["beat_reference"] is True
 
 
 def test_check_on_a_directory_without_a_run_is_one_line(tmp_path):
@@ -149,3 +232,17 @@ def _wait_for_iteration_1_songs(db_path, process, timeout: float = 240.0) -> dic
 def _hcbench(*args):
     command = [sys.executable, "-c", "from hcbench.cli import main; main()", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+class _NotAMethod:
+    def asks(self, request):
+        return []
+
+
+def test_a_method_class_without_the_methods_hooks_is_refused_by_name(tmp_path):
+    from hcbench.errors import ConfigError
+
+    cfg = loop_config(tmp_path)
+    cfg.method = {"_target_": f"{__name__}._NotAMethod"}
+    with pytest.raises(ConfigError, match="_NotAMethod lacks one of asks, training_signal and next_version"):
+        run_experiment(cfg)

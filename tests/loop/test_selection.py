@@ -31,21 +31,21 @@ def _store_with_scores(tmp_path, scores, beats, levels, iteration=0):
             image, audio, seconds = write_song_files(tmp_path / "songs", i, np.full((16, 16), level, np.uint8), MEL)
             db.execute("INSERT INTO songs (id, kind, version, iteration, image_path, audio_path, seconds) "
                        "VALUES (?, 'generated', 0, ?, ?, ?, ?)", (i, iteration, image, audio, seconds))
-            db.execute("INSERT INTO song_scores (iteration, song_id, score, pair_score, baseline_score, confidence, "
+            db.execute("INSERT INTO song_scores (iteration, song_id, score, pair_score, reference_score, confidence, "
                        "beats, n_ratings) VALUES (?, ?, ?, ?, ?, ?, ?, 3)",
                        (iteration, i, score, score, 0.5, score, int(beat)))
     return store
 
 
-def test_cold_start_takes_the_top_k_by_rating_whether_or_not_they_beat_their_baseline(tmp_path):
+def test_cold_start_takes_the_top_k_by_rating_whether_or_not_they_beat_their_reference(tmp_path):
     store = _store_with_scores(tmp_path, [0.2, 0.9, 0.5, 0.7], [0, 0, 0, 0], [10, 80, 160, 240])
     result = select_and_purge(store, 0, SelectionConfig(top_k=2, purge=False), MeanLevel())
     assert result["cold_start"] and result["added"] == 2
     assert store.column("SELECT song_id FROM training_set ORDER BY song_id").tolist() == [2, 4]
-    assert store.stage_done(0, "select")
+    assert not store.stage_done(0, "select")  # the runner marks stages, not the stage itself
 
 
-def test_after_the_cold_start_only_songs_that_beat_their_baseline_enter(tmp_path):
+def test_after_the_cold_start_only_songs_that_beat_their_reference_enter(tmp_path):
     store = _store_with_scores(tmp_path, [0.2, 0.9, 0.5, 0.7], [1, 0, 1, 0], [10, 80, 160, 240], iteration=1)
     with store.transaction() as db:  # D already holds a song
         db.execute("INSERT INTO training_set (song_id, added_iteration, confidence, score) VALUES (4, 0, 0.5, 0.5)")
@@ -64,6 +64,18 @@ def test_purge_drops_the_lower_scored_near_duplicate_and_old_songs(tmp_path):
     removed = {r["song_id"]: r["removed_reason"] for r in
                store.rows("SELECT song_id, removed_reason FROM training_set WHERE removed_iteration = 0")}
     assert removed == {2: "duplicate", 9: "age"}
+
+
+def test_selecting_again_after_a_crash_changes_nothing(tmp_path):
+    # killed after selection committed but before the runner marked it: the stage runs again
+    store = _store_with_scores(tmp_path, [0.2, 0.9, 0.5, 0.7, 0.8], [0, 0, 1, 0, 1], [10, 80, 160, 240, 241])
+    cfg = SelectionConfig(top_k=3, duplicate_threshold=0.9999)
+    first = select_and_purge(store, 0, cfg, MeanLevel())
+    d = store.rows("SELECT * FROM training_set ORDER BY song_id")
+    assert first["cold_start"] and first["purged"]["duplicate"] == 1  # 4 is 5's near-duplicate
+    again = select_and_purge(store, 0, cfg, MeanLevel())  # D holds songs now: still a cold start (3 stays out)
+    assert again["cold_start"] and again["purged"]["duplicate"] == 0
+    assert store.rows("SELECT * FROM training_set ORDER BY song_id") == d
 
 
 def test_near_duplicates_keeps_the_first_of_each_group():

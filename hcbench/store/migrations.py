@@ -1,0 +1,80 @@
+"""Upgrades of a run database written by an older hcbench, one schema version at a time.
+
+A run directory outlives the code that made it: ``hcbench report``, ``check`` and a resumed
+``run`` open it with this version, which upgrades it in place first. Each step is one
+transaction, so a process killed during an upgrade leaves the database as it was. A step
+is written against the schema of its own two versions, never against ``schema.SCHEMA``,
+which moves on.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+
+PAPER_LOOP = {"_target_": "hcbench.loop.paper.PaperLoop"}  # conf/method/paper*.yaml: what every v1 run ran
+
+# Version 2's ratings table: only its role's CHECK differs from version 1's ('baseline' became 'reference').
+_RATINGS_V2 = """
+CREATE TABLE ratings_v2 (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES requests(id),
+    rater_id INTEGER NOT NULL REFERENCES raters(id),
+    song_id INTEGER NOT NULL REFERENCES songs(id),
+    role TEXT NOT NULL CHECK (role IN ('served', 'reference', 'agreement')),
+    iteration INTEGER NOT NULL,
+    version INTEGER,
+    stars REAL NOT NULL,
+    listen_seconds REAL NOT NULL,
+    song_seconds REAL NOT NULL,
+    created_at REAL NOT NULL,
+    UNIQUE (request_id, rater_id, song_id, role)
+)"""
+
+
+def _v1_to_v2(db: sqlite3.Connection) -> None:
+    """The nearest training sample a song is compared with is the "reference", not the "baseline"."""
+    db.execute("ALTER TABLE requests RENAME COLUMN baseline_song_id TO reference_song_id")
+    db.execute("ALTER TABLE song_scores RENAME COLUMN baseline_score TO reference_score")
+    db.execute(_RATINGS_V2)  # a CHECK changes only by rebuilding the table (SQLite's ALTER TABLE procedure)
+    db.execute("INSERT INTO ratings_v2 SELECT id, request_id, rater_id, song_id, "
+               "CASE role WHEN 'baseline' THEN 'reference' ELSE role END, iteration, version, stars, "
+               "listen_seconds, song_seconds, created_at FROM ratings ORDER BY id")
+    db.execute("DROP TABLE ratings")
+    db.execute("ALTER TABLE ratings_v2 RENAME TO ratings")
+    db.execute("CREATE INDEX ratings_by_song ON ratings(song_id)")
+    db.execute("CREATE INDEX ratings_by_iteration ON ratings(iteration)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+    if row is not None:  # the recorded config, so that the run resumes under today's names
+        config = json.loads(row[0])
+        selection = config.get("loop", {}).get("selection", {})
+        if "beat_baseline" in selection:
+            selection["beat_reference"] = selection.pop("beat_baseline")
+        config.setdefault("method", dict(PAPER_LOOP))
+        db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
+
+
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}  # from version n to n + 1
+
+
+def upgrade(connection: sqlite3.Connection, target: int) -> None:
+    """Bring the database to schema version ``target``; each step commits on its own."""
+    while (found := connection.execute("PRAGMA user_version").fetchone()[0]) < target:
+        connection.execute("PRAGMA foreign_keys=OFF")  # no effect inside a transaction: set before it
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                found = connection.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+                if found < target:
+                    UPGRADES[found](connection)
+                    broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise sqlite3.IntegrityError(f"upgrade to schema version {found + 1} broke foreign keys: "
+                                                     f"{broken[:3]}")
+                    connection.execute(f"PRAGMA user_version = {found + 1}")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        finally:
+            connection.execute("PRAGMA foreign_keys=ON")
