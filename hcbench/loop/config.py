@@ -46,6 +46,7 @@ class DispatchConfig:
     p_old: float = 0.25
     live_versions: str = "all"  # all: each request draws a version at random (no confirmation bias); latest
     evaluation: str = "random"  # last iteration: random (a version per request, paper section 6) or paired
+    evaluation_raters: int | None = None  # raters per song in a paired evaluation; None: qc.agreement_k
 
     def __post_init__(self):
         if not 0.0 <= self.p_old <= 1.0:
@@ -54,6 +55,8 @@ class DispatchConfig:
             raise ConfigError(f"loop.dispatch.live_versions must be 'all' or 'latest', got {self.live_versions!r}")
         if self.evaluation not in ("random", "paired"):
             raise ConfigError(f"loop.dispatch.evaluation must be 'random' or 'paired', got {self.evaluation!r}")
+        if self.evaluation_raters is not None and self.evaluation_raters < 1:
+            raise ConfigError(f"loop.dispatch.evaluation_raters must be >= 1 (or null), got {self.evaluation_raters}")
 
 
 @dataclass

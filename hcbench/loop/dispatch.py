@@ -34,7 +34,8 @@ def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: Rate
     ``dispatch.evaluation=paired``) every version answers each new request, whatever
     ``dispatch.live_versions`` says: same rater, inputs, reference and agreement raters,
     so versions are compared on the same requests and their differences do not carry the
-    spread between requests.
+    spread between requests. ``dispatch.evaluation_raters`` sets how many raters hear each
+    song there.
     """
     if planned := queries.planned_requests(store, iteration):
         return planned
@@ -51,11 +52,12 @@ def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: Rate
     request_repr = np.stack([similarity.represent_set(pool_images[row]) for row in inputs])  # one vector per set
     nearest = np.argmax(similarity.similarity(request_repr, training.representations), axis=1)
     paired = cfg.dispatch.evaluation == "paired" and iteration == cfg.iterations - 1
+    hearing = (cfg.dispatch.evaluation_raters or cfg.qc.agreement_k) if paired else cfg.qc.agreement_k
     written = 0
     with store.transaction() as db:
         for i in range(n):
             matched = _matched_song(store, training, int(nearest[i]), base_clips, mel)
-            others = _agreement_raters(active, int(raters[i]), cfg.qc.agreement_k - 1, rng) if not old[i] else []
+            others = _agreement_raters(active, int(raters[i]), hearing - 1, rng) if not old[i] else []
             for answering in (versions if paired and not old[i] else [int(version[i])]):
                 records.request(db, iteration, int(raters[i]), int(answering), "old" if old[i] else "new",
                                 served=matched if old[i] else None, reference=None if old[i] else matched,

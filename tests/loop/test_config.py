@@ -74,6 +74,7 @@ def test_the_paper_pilot_follows_section_6():
     ("loop.qc.agreement_k=0", "agreement_k"), ("loop.selection.top_k=0", "top_k"),
     ("loop.dispatch.live_versions=some", "live_versions"), ("loop.versions=0", "versions"),
     ("loop.dispatch.evaluation=both", "evaluation"), ("loop.qc.leniency_prior_ratings=-1", "leniency_prior_ratings"),
+    ("loop.dispatch.evaluation_raters=0", "evaluation_raters"),
 ])
 def test_bad_loop_values_name_the_field(override, field):
     with pytest.raises(Exception, match=field) as info:

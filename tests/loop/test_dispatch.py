@@ -1,6 +1,8 @@
 """Dispatch and rating collection on a run's first iterations (tiny model, in process)."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -68,10 +70,14 @@ def test_a_paired_evaluation_has_every_version_answer_each_new_request(tmp_path)
     # live_versions=latest serves training iterations only, never the paired evaluation
     run_experiment(loop_config(tmp_path, "loop.versions=2", "loop.requests.per_iteration=[12,10]",
                                "loop.dispatch.evaluation=paired", "loop.dispatch.live_versions=latest",
+                               "loop.qc.agreement_k=3", "loop.dispatch.evaluation_raters=5",
                                "finetune=dpo", "finetune.pair_min_gap=5"))
     store = RunStore(tmp_path, create=False)
-    first = store.rows("SELECT version FROM requests WHERE iteration = 0")
+    first = store.rows("SELECT version, dispatch, agreement_raters FROM requests WHERE iteration = 0")
     assert len(first) == 12 and {r["version"] for r in first} == {0}  # only the evaluation is paired
+    heard_by = {it: {len(json.loads(r["agreement_raters"])) + 1 for r in rows if r["dispatch"] == "new"}
+                for it, rows in ((0, first), (1, store.rows("SELECT * FROM requests WHERE iteration = 1")))}
+    assert heard_by == {0: {3}, 1: {5}}  # agreement_k while training, evaluation_raters in the evaluation
     groups: list[tuple[tuple, list]] = []  # a request's answers are written one after another
     last = store.rows("SELECT * FROM requests WHERE iteration = 1 ORDER BY id")
     for r in last:
