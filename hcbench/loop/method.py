@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from hcbench.loop.config import FinetuneConfig, LoopConfig
+from hcbench.loop.panel import RaterPanel
 from hcbench.loop.versions import Versions
 from hcbench.store import RunStore
 
@@ -50,6 +51,7 @@ class Round:
     loop: LoopConfig  # the shared loop's settings (conf/loop/)
     finetune: FinetuneConfig  # the run's fine-tuner (conf/finetune/; a method picks its option)
     similarity: object  # hcbench.similarity.SongSimilarity
+    panel: RaterPanel  # who rates: a method that asks for more than stars (pairwise choices) asks it
 
 
 @runtime_checkable
