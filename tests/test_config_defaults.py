@@ -28,6 +28,7 @@ HOMES = [  # (primary config, overrides, node): where each class conf/ builds ge
     ("pretrain", (), "model.mel"),
     ("run", NO_EXPERIMENT, "finetune"),
     ("run", NO_EXPERIMENT, "method"),
+    ("run", NO_EXPERIMENT, "budget"),
     ("run", NO_EXPERIMENT, "loop"),
     ("run", NO_EXPERIMENT, "space"),
     ("run", NO_EXPERIMENT, "raters"),
