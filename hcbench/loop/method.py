@@ -6,6 +6,7 @@ shared ones, times every stage and marks it done:
     plan       requests: who asks, with which input songs, for which version     shared
     generate   the requested songs                                             shared
     rate       the panel answers what ``Method.asks`` of each request           shared, asks: method
+               (within ``budget.ratings_per_round`` calls: ``hcbench.loop.budget``)
     score      quality control, R (eq. 1), c (eq. 2), beats-the-reference       shared
     select     ``Method.training_signal``: answers -> what the next version learns from
     finetune   ``Method.next_version``: v(t+1), registered in ``Round.versions``

@@ -18,3 +18,17 @@ def test_the_oracle_selects_by_true_utility_and_trains(tmp_path, caplog):
     assert sorted(r["song_id"] for r in chosen) == sorted(r["song_id"] for r in best)
     labels = {r["song_id"]: r["utility"] for r in truth}
     assert np.allclose([r["score"] for r in chosen], [labels[r["song_id"]] for r in chosen], rtol=0, atol=1e-9)
+
+
+def test_the_oracle_needs_simulated_raters(tmp_path):
+    from baselines.oracle import true_labels
+    from hcbench.errors import ConfigError
+    from hcbench.loop.method import Round
+    from hcbench.store import RunStore
+
+    class People:  # a live panel: no population, no truth
+        rater_ids = np.arange(3)
+
+    round_ = Round(RunStore(tmp_path), 0, None, None, None, None, People())
+    with pytest.raises(ConfigError, match="needs a simulated panel, not People"):
+        true_labels(round_, 0)
