@@ -87,8 +87,9 @@ def _truth_reading_queries(queries: Path) -> set[str]:
     tree = ast.parse(queries.read_text())
     constants = {target.id for node in tree.body if isinstance(node, ast.Assign) for target in node.targets
                  if isinstance(target, ast.Name) and TABLE.search(ast.unparse(node.value))}
-    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)
-            and (TABLE.search(ast.unparse(node)) or constants & {n.id for n in ast.walk(node) if isinstance(n, ast.Name)})}
+    functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    return {f.name for f in functions if TABLE.search(ast.unparse(f))
+            or constants & {n.id for n in ast.walk(f) if isinstance(n, ast.Name)}}
 
 
 def test_only_the_oracle_trains_on_the_truth_and_only_evaluation_reads_it():
