@@ -28,6 +28,10 @@ HOMES = [  # (primary config, overrides, node): where each class conf/ builds ge
     ("pretrain", (), "model.mel"),
     ("run", NO_EXPERIMENT, "finetune"),
     ("run", NO_EXPERIMENT, "method"),
+    ("run", NO_EXPERIMENT, "budget"),
+    ("run", ("method=no_feedback",), "method"),  # the controls of baselines/ (their only setting: the run seed)
+    ("run", ("method=random_selection",), "method"),
+    ("run", ("method=oracle",), "method"),
     ("run", NO_EXPERIMENT, "loop"),
     ("run", NO_EXPERIMENT, "space"),
     ("run", NO_EXPERIMENT, "raters"),

@@ -56,7 +56,8 @@ def run_experiment(cfg: DictConfig) -> Path:
                                           cfg.seed)
     parts = LoopParts(cfg=loop_cfg, panel=panel, similarity=similarity, mel=mel, input_songs=input_songs,
                       input_index=input_index, base_songs=CorpusSongs("train", *corpus.spectrograms(mel, "train")),
-                      method=method, finetune=finetune, seed=cfg.seed, record_truth=truth_recorder(panel),
+                      method=method, finetune=finetune, seed=cfg.seed, budget=instantiate(cfg.budget),
+                      record_truth=truth_recorder(panel),
                       after_iteration=lambda s, t: print_iteration(rebuild_report(s), t))
     run_loop(store, versions, parts)
     console = Console()

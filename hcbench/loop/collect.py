@@ -6,6 +6,9 @@ Asking and answering are separate steps: ``pending_asks`` says what is still to 
 in fixed units of requests, and ``record_answers`` stores a unit's answers in one
 transaction (with the hidden truth a simulator attaches), so a crash loses or repeats no
 rating. A simulated panel answers a unit at once (``collect_ratings``).
+
+Under a budget (``hcbench.loop.budget``) only the requests the round can afford are asked,
+and each unit's answers add to the round's count of rating calls in the same transaction.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hcbench.loop.budget import UNLIMITED, RoundBudget, affordable
 from hcbench.loop.method import Ask
 from hcbench.loop.panel import Observed, RaterPanel
 from hcbench.progress import progress_bar
@@ -28,45 +32,50 @@ AsksOf = Callable[[dict], list[Ask]]  # Method.asks: a planned request -> the ra
 
 
 def collect_ratings(store: RunStore, iteration: int, panel: RaterPanel, asks_of: AsksOf,
-                    record_truth: TruthRecorder | None) -> int:
-    """Ask the panel everything of ``iteration`` not yet answered; returns the ratings added."""
-    todo = pending_asks(store, iteration, asks_of)
+                    record_truth: TruthRecorder | None, budget: RoundBudget = UNLIMITED) -> int:
+    """Ask the panel everything of ``iteration`` not yet answered (within ``budget``); returns the ratings added."""
+    todo = pending_asks(store, iteration, asks_of, budget.limit)
     if todo:
         panel.sync(queries.ratings_per_rater(store, len(panel.rater_ids)))
     added = 0
     with progress_bar(f"iteration {iteration}: rating", sum(requests for _, requests, _ in todo)) as advance:
         for c, requests, asks in todo:
-            added += _rate_chunk(store, iteration, panel, record_truth, asks, c)
+            observed = panel.rate(_raters(asks), [store.run_dir / ask.audio_path for ask in asks], (iteration, c))
+            added += len(record_answers(store, iteration, asks, observed, record_truth, budget))
             advance(requests)
     return added
 
 
-def pending_asks(store: RunStore, iteration: int, asks_of: AsksOf) -> list[tuple[int, int, list[Ask]]]:
-    """(unit index, requests in it, its asks) of every unit of ``CHUNK`` requests that has no answers yet."""
+def pending_asks(store: RunStore, iteration: int, asks_of: AsksOf,
+                 limit: int | None = None) -> list[tuple[int, int, list[Ask]]]:
+    """(unit index, requests in it, its asks) of every unit of ``CHUNK`` requests that has no answers yet.
+
+    With a ``limit`` on the round's calls, only the requests it affords (from the first) are asked.
+    """
     requests = queries.requests_to_rate(store, iteration)
+    asks = [asks_of(request) for request in requests]
+    asked = affordable([len(a) for a in asks], limit)
+    requests, asks = requests[:asked], asks[:asked]
     answered = queries.rated_requests(store, iteration)
-    units = [requests[i:i + CHUNK] for i in range(0, len(requests), CHUNK)]
-    return [(c, len(unit), [ask for request in unit for ask in asks_of(request)])
-            for c, unit in enumerate(units) if not answered.issuperset(r["id"] for r in unit)]
+    return [(c, len(requests[i:i + CHUNK]), [ask for request_asks in asks[i:i + CHUNK] for ask in request_asks])
+            for c, i in enumerate(range(0, asked, CHUNK))
+            if not answered.issuperset(r["id"] for r in requests[i:i + CHUNK])]
 
 
 def record_answers(store: RunStore, iteration: int, asks: list[Ask], observed: Observed,
-                   record_truth: TruthRecorder | None) -> list[int]:
-    """Store the answers to ``asks`` (one each, in order) in one transaction; returns the ratings' ids."""
+                   record_truth: TruthRecorder | None, budget: RoundBudget = UNLIMITED) -> list[int]:
+    """Store the answers to ``asks`` (one each, in order) and count them as the round's rating calls, in one
+    transaction; returns the ratings' ids."""
     now = time.time()
     with store.transaction() as db:
         ids = [records.rating(db, ask.request_id, ask.rater_id, ask.song_id, ask.role, iteration, ask.version,
                               float(stars), float(listened), float(length), now)
                for ask, stars, listened, length in zip(asks, observed.stars, observed.listen_seconds,
                                                        observed.song_seconds)]
+        records.rating_calls(db, iteration, len(ids), budget.limit, budget.charged)
         if record_truth is not None:
             record_truth(store, ids, _raters(asks), [store.run_dir / ask.audio_path for ask in asks])
     return ids
-
-
-def _rate_chunk(store, iteration, panel, record_truth, asks: list[Ask], c: int) -> int:
-    observed = panel.rate(_raters(asks), [store.run_dir / ask.audio_path for ask in asks], (iteration, c))
-    return len(record_answers(store, iteration, asks, observed, record_truth))
 
 
 def _raters(asks: list[Ask]) -> np.ndarray:

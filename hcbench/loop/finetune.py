@@ -5,7 +5,9 @@ The paper loop's next version (``hcbench.loop.paper``); ``finetune.objective`` p
 from __future__ import annotations
 
 import copy
+import functools
 import logging
+from collections.abc import Callable
 
 import numpy as np
 
@@ -20,19 +22,24 @@ from hcbench.store import RunStore, queries
 
 log = logging.getLogger(__name__)
 
+# (store, iterations, min_gap) -> (winner song ids, loser song ids): where DPO's preferences come from
+PairSource = Callable[[RunStore, range | list[int], float], tuple[np.ndarray, np.ndarray]]
+
 
 def finetune_next_version(store: RunStore, iteration: int, versions: Versions, cfg: FinetuneConfig,
-                          strength: float) -> dict:
+                          strength: float, pairs: PairSource = same_input_pairs) -> dict:
     """Train v(iteration+1) from v(iteration); resumable through its checkpoint folder.
 
     ``strength`` is the loop's: with ``cfg.generation_timesteps`` only the timesteps a
     generation at that strength visits are trained, where a change can reach the songs.
+    The weighted loss learns from D as the store holds it; DPO from ``pairs``, which a
+    control or the oracle replaces.
     """
     new = iteration + 1
     train_size = queries.training_set_size(store)
     generator = copy.deepcopy(versions.generator(iteration))
     trainer = round_trainer(cfg, generator, strength, new)
-    train = _train_dpo if cfg.objective == "dpo" else _train_weighted
+    train = functools.partial(_train_dpo, pairs=pairs) if cfg.objective == "dpo" else _train_weighted
     summary = train(store, iteration, generator, trainer, versions.folder(new) / "train", new)
     model_dir = save_generator(generator.eval_mode(), versions.folder(new) / "model")
     versions.register(new, model_dir, train_size, iteration)
@@ -56,18 +63,19 @@ def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: 
                     weights=[r["confidence"] for r in rows], description=f"fine-tuning v{new} on {len(rows)} songs")
 
 
-def _train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int) -> dict:
-    summary = train_dpo(store, iteration, generator, cfg, out, description=f"DPO v{new}")
+def _train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int,
+               pairs: PairSource = same_input_pairs) -> dict:
+    summary = train_dpo(store, iteration, generator, cfg, out, description=f"DPO v{new}", pairs=pairs)
     if summary is None:
         return _unchanged(iteration, new, f"no two songs of the same inputs differ by more than {cfg.pair_min_gap}")
     return summary
 
 
 def train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out_dir,
-              description: str = "DPO") -> dict | None:
+              description: str = "DPO", pairs: PairSource = same_input_pairs) -> dict | None:
     """DPO of ``generator`` in place on same-input pairs (``iteration``'s, or all so far); None when there is none."""
     iterations = range(iteration + 1) if cfg.pairs_from == "all" else [iteration]
-    winners, losers = same_input_pairs(store, iterations, cfg.pair_min_gap)
+    winners, losers = pairs(store, iterations, cfg.pair_min_gap)
     if len(winners) == 0:
         return None
     ids = np.unique(np.concatenate([winners, losers]))

@@ -6,6 +6,7 @@ shared ones, times every stage and marks it done:
     plan       requests: who asks, with which input songs, for which version     shared
     generate   the requested songs                                             shared
     rate       the panel answers what ``Method.asks`` of each request           shared, asks: method
+               (within ``budget.ratings_per_round`` calls: ``hcbench.loop.budget``)
     score      quality control, R (eq. 1), c (eq. 2), beats-the-reference       shared
     select     ``Method.training_signal``: answers -> what the next version learns from
     finetune   ``Method.next_version``: v(t+1), registered in ``Round.versions``
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from hcbench.loop.config import FinetuneConfig, LoopConfig
+from hcbench.loop.panel import RaterPanel
 from hcbench.loop.versions import Versions
 from hcbench.store import RunStore
 
@@ -50,6 +52,7 @@ class Round:
     loop: LoopConfig  # the shared loop's settings (conf/loop/)
     finetune: FinetuneConfig  # the run's fine-tuner (conf/finetune/; a method picks its option)
     similarity: object  # hcbench.similarity.SongSimilarity
+    panel: RaterPanel  # who rates: a method that asks for more than stars (pairwise choices) asks it
 
 
 @runtime_checkable

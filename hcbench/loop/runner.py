@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hcbench.audio import MelConfig
+from hcbench.loop.budget import BudgetConfig
 from hcbench.loop.collect import TruthRecorder, collect_ratings
 from hcbench.loop.config import FinetuneConfig, LoopConfig
 from hcbench.loop.dispatch import plan_iteration, training_pool
@@ -47,6 +48,7 @@ class LoopParts:
     method: Method  # what differs between the paper's loop and a baseline (conf/method/)
     finetune: FinetuneConfig  # the run's fine-tuner (conf/finetune/), for the methods that fine-tune
     seed: int
+    budget: BudgetConfig = field(default_factory=BudgetConfig)  # rating calls per round (default: unlimited)
     record_truth: TruthRecorder | None = None
     after_iteration: Callable[[RunStore, int], None] | None = None  # metrics, report, terminal table
     _base_repr: np.ndarray | None = field(default=None, repr=False)
@@ -79,7 +81,7 @@ def run_stages(store: RunStore, iteration: int, stages: list[Stage]) -> None:
 def _stages(store: RunStore, versions: Versions, parts: LoopParts, iteration: int, pool_ids, pool_images) -> list[Stage]:
     """The iteration's stages in order; the last iteration evaluates every version and trains nothing."""
     cfg, method = parts.cfg, parts.method
-    round_ = Round(store, iteration, versions, cfg, parts.finetune, parts.similarity)
+    round_ = Round(store, iteration, versions, cfg, parts.finetune, parts.similarity, parts.panel)
 
     def plan():
         training = training_pool(store, parts.similarity, parts.base_songs, _base_representations(parts))
@@ -96,8 +98,10 @@ def _stages(store: RunStore, versions: Versions, parts: LoopParts, iteration: in
         if iteration + 1 not in versions.ids():  # made, then the run stopped before marking it
             method.next_version(round_)
 
+    budget = parts.budget.round(iteration, cfg.iterations)
     stages = [("plan", plan), ("generate", generate),
-              ("rate", lambda: collect_ratings(store, iteration, parts.panel, method.asks, parts.record_truth)),
+              ("rate", lambda: collect_ratings(store, iteration, parts.panel, method.asks, parts.record_truth,
+                                               budget)),
               ("score", lambda: score_iteration(store, iteration, cfg, parts.similarity))]
     if iteration < cfg.iterations - 1:
         stages += [("select", lambda: method.training_signal(round_)), ("finetune", next_version)]

@@ -14,12 +14,22 @@ from hcbench.store import RunStore, queries, records
 
 def select_and_purge(store: RunStore, iteration: int, cfg: SelectionConfig, similarity) -> dict:
     """Add this iteration's winners to D, then purge duplicates and old songs. One transaction."""
-    cold_start = queries.training_set_size(store, after_iteration=iteration - 1) == 0
+    cold_start = is_cold_start(store, iteration)
     winners = queries.best_scored_songs(store, iteration, cfg.top_k, cfg.beat_reference and not cold_start)
+    return enter_and_purge(store, iteration, winners, cfg, similarity) | {"cold_start": cold_start}
+
+
+def is_cold_start(store: RunStore, iteration: int) -> bool:
+    """D was empty when ``iteration`` began (judged as it found D, so a rerun after a crash agrees)."""
+    return queries.training_set_size(store, after_iteration=iteration - 1) == 0
+
+
+def enter_and_purge(store: RunStore, iteration: int, songs: list[dict], cfg: SelectionConfig, similarity) -> dict:
+    """``songs`` (song_id, confidence, score) enter D, then the purge cycle runs. One transaction."""
     with store.transaction() as db:
-        records.add_to_training_set(db, iteration, winners)
+        records.add_to_training_set(db, iteration, songs)
         purged = _purge(store, iteration, cfg, similarity) if cfg.purge else {"age": 0, "duplicate": 0}
-    return {"added": len(winners), "cold_start": cold_start, "purged": purged}
+    return {"added": len(songs), "purged": purged}
 
 
 def _purge(store: RunStore, iteration: int, cfg: SelectionConfig, similarity) -> dict:

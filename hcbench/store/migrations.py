@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable
 
 PAPER_LOOP = {"_target_": "hcbench.loop.paper.PaperLoop"}  # conf/method/paper*.yaml: what every v1 run ran
+NO_BUDGET = {"_target_": "hcbench.loop.budget.BudgetConfig", "ratings_per_round": None}  # every v2 run's budget
 
 # Version 2's ratings table: only its role's CHECK differs from version 1's ('baseline' became 'reference').
 _RATINGS_V2 = """
@@ -54,7 +55,29 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
         db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
 
 
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}  # from version n to n + 1
+_RATING_CALLS_V3 = """
+CREATE TABLE rating_calls (
+    iteration INTEGER PRIMARY KEY,
+    calls INTEGER NOT NULL,
+    budget INTEGER,
+    charged INTEGER NOT NULL
+)"""
+
+
+def _v2_to_v3(db: sqlite3.Connection) -> None:
+    """Each round's rating calls are counted: a v2 run had no budget, and every rating was one call."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+    config = json.loads(row[0]) if row is not None else {}
+    last = config.get("loop", {}).get("versions", 0) - 1  # the evaluation round, charged to no method
+    db.execute(_RATING_CALLS_V3)
+    db.execute("INSERT INTO rating_calls SELECT iteration, COUNT(*), NULL, iteration != ? FROM ratings "
+               "GROUP BY iteration ORDER BY iteration", (last,))
+    if row is not None:  # the recorded config, so that the run resumes under today's keys
+        config.setdefault("budget", dict(NO_BUDGET))
+        db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
+
+
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}  # from version n to n + 1
 
 
 def upgrade(connection: sqlite3.Connection, target: int) -> None:

@@ -92,12 +92,30 @@ def rating_count(store: RunStore, iteration: int) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM ratings WHERE iteration = ?", (iteration,)))
 
 
+def rating_calls(store: RunStore) -> list[dict]:
+    """iteration, calls (answered rating calls), budget (None: unlimited) and charged (to the method: 1; the
+    evaluation round: 0) of every round that has answers, in order."""
+    return store.rows("SELECT iteration, calls, budget, charged FROM rating_calls ORDER BY iteration")
+
+
+def ratings_of(store: RunStore, iteration: int) -> list[dict]:
+    """request_id, rater_id, song_id and role of every rating given in ``iteration``, in the order given."""
+    return store.rows("SELECT request_id, rater_id, song_id, role FROM ratings WHERE iteration = ? ORDER BY id",
+                      (iteration,))
+
+
 def best_scored_songs(store: RunStore, iteration: int, limit: int, beat_reference: bool) -> list[dict]:
     """song_id, score and confidence of ``iteration``'s ``limit`` best-scored songs, optionally only those
     that beat their reference."""
     condition = "AND beats = 1" if beat_reference else ""
     return store.rows(f"SELECT song_id, score, confidence FROM song_scores WHERE iteration = ? {condition} "
                       "ORDER BY score DESC, song_id LIMIT ?", (iteration, limit))
+
+
+def scored_songs(store: RunStore, iteration: int) -> list[dict]:
+    """song_id, score and confidence of every song scored in ``iteration``, by song id."""
+    return store.rows("SELECT song_id, score, confidence FROM song_scores WHERE iteration = ? ORDER BY song_id",
+                      (iteration,))
 
 
 def scores_of_songs_made_in(store: RunStore, iteration: int) -> list[dict]:

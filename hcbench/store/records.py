@@ -53,6 +53,13 @@ def rating(db: sqlite3.Connection, request_id: int, rater: int, song: int, role:
     return int(cursor.lastrowid)
 
 
+def rating_calls(db: sqlite3.Connection, iteration: int, calls: int, budget: int | None, charged: bool) -> None:
+    """Add ``calls`` answered rating calls to ``iteration``'s count, with the round's budget (None: unlimited)."""
+    db.execute("INSERT INTO rating_calls (iteration, calls, budget, charged) VALUES (?, ?, ?, ?) "
+               "ON CONFLICT (iteration) DO UPDATE SET calls = calls + excluded.calls", (iteration, calls, budget,
+                                                                                        int(charged)))
+
+
 def rater_qc(db: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     """(iteration, rater, reputation, n_ratings, brief_listens, flagged, reason) per rater; replaces a redone pass."""
     db.executemany("INSERT OR REPLACE INTO qc (iteration, rater_id, reputation, n_ratings, brief_listens, "

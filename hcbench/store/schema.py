@@ -6,9 +6,10 @@ never reads; metrics and reports join them in.
 
 Version 2 calls the nearest training sample that a request's song is compared with its
 "reference" (version 1 said "baseline"; ``hcbench.store.migrations`` upgrades such runs),
-so that "baseline" can name a method compared with the paper's loop.
+so that "baseline" can name a method compared with the paper's loop. Version 3 counts each
+round's rating calls (``rating_calls``): what a method spent of its budget.
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -67,6 +68,12 @@ CREATE TABLE IF NOT EXISTS ratings (
     song_seconds REAL NOT NULL,
     created_at REAL NOT NULL,
     UNIQUE (request_id, rater_id, song_id, role)   -- a resumed run cannot rate twice
+);
+CREATE TABLE IF NOT EXISTS rating_calls (
+    iteration INTEGER PRIMARY KEY,
+    calls INTEGER NOT NULL,                   -- answered: one rater's stars+listening for a song, or a pairwise answer
+    budget INTEGER,                           -- the round's limit (NULL: unlimited)
+    charged INTEGER NOT NULL                  -- 1: spent by the method; 0: the evaluation round, charged to none
 );
 CREATE TABLE IF NOT EXISTS qc (
     iteration INTEGER NOT NULL,

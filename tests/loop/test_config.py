@@ -54,6 +54,16 @@ def test_the_finetune_group_alone_still_composes_the_same_run_as_its_method(lega
     assert OmegaConf.to_container(_run_config(*legacy)) == OmegaConf.to_container(_run_config(*method))
 
 
+@pytest.mark.parametrize("method", ["no_feedback", "random_selection", "oracle"])
+def test_a_control_trains_with_the_runs_fine_tuner(method):
+    assert instantiate(_run_config(f"method={method}").finetune).objective == "dpo"
+    assert instantiate(_run_config(f"method={method}", "finetune=weighted").finetune).objective == "weighted"
+
+
+def test_random_selection_draws_from_the_run_seed():
+    assert instantiate(_run_config("method=random_selection", "seed=7").method).seed == 7
+
+
 def test_the_default_method_is_the_paper_loop_with_dpo_and_a_finetune_override_wins():
     assert instantiate(_run_config().finetune).objective == "dpo"
     assert instantiate(_run_config("method=paper", "finetune=dpo").finetune).objective == "dpo"

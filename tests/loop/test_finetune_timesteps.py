@@ -32,7 +32,8 @@ def test_generation_timesteps_caps_training_at_the_generations_noisiest_step(
         tiny_generator, tmp_path, monkeypatch, generation_timesteps):
     cfg = instantiate(_run_config("finetune=dpo", f"finetune.generation_timesteps={generation_timesteps}").finetune)
     seen = []
-    monkeypatch.setattr(finetune, "_train_dpo", lambda store, it, gen, trainer, out, new: seen.append(trainer) or {})
+    monkeypatch.setattr(finetune, "_train_dpo",
+                        lambda store, it, gen, trainer, out, new, pairs: seen.append(trainer) or {})
     versions = _Versions(tiny_generator, tmp_path)
     finetune.finetune_next_version(_Store(), 0, versions, cfg, strength=0.5)
     expected = tiny_generator.highest_timestep(0.5) + 1 if generation_timesteps else None

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from hcbench.store import RunStore, StoreError, queries
-from hcbench.store.migrations import PAPER_LOOP
+from hcbench.store.migrations import NO_BUDGET, PAPER_LOOP
 from hcbench.store.schema import SCHEMA, SCHEMA_VERSION
 
 V1 = Path(__file__).with_name("run_v1.sql")  # a run.db as schema version 1 wrote it ("baseline", not "reference")
@@ -29,7 +29,7 @@ def test_a_version_1_run_is_upgraded_with_every_row_kept_and_baseline_renamed_re
         before = {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                   for table in ("ratings", "requests", "song_scores", "training_set", "truth_ratings", "rating_qc")}
     store = RunStore(run_dir, create=False)
-    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 2
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 3
     assert "reference_song_id" in _columns(store, "requests") and "baseline_song_id" not in _columns(store, "requests")
     assert "reference_score" in _columns(store, "song_scores")
     after = {table: [tuple(row.values()) for row in store.rows(f"SELECT * FROM {table} ORDER BY 1, 2")]
@@ -43,6 +43,13 @@ def test_a_version_1_run_is_upgraded_with_every_row_kept_and_baseline_renamed_re
     config = store.get_meta("config")
     assert config["loop"]["selection"] == {"top_k": 16, "beat_reference": True, "purge": True}
     assert config["method"] == PAPER_LOOP  # every version-1 run ran the paper's loop
+
+
+def test_an_upgraded_run_counts_each_rating_as_a_call_with_no_budget(tmp_path):
+    store = RunStore(_v1_run(tmp_path / "old"), create=False)
+    assert queries.rating_calls(store) == [{"iteration": 0, "calls": 3, "budget": None, "charged": 1},
+                                           {"iteration": 1, "calls": 1, "budget": None, "charged": 0}]  # 2 versions
+    assert store.get_meta("config")["budget"] == NO_BUDGET  # resumes under today's config
 
 
 def test_an_upgraded_database_has_the_schema_a_new_run_gets(tmp_path):
