@@ -92,6 +92,17 @@ def rating_count(store: RunStore, iteration: int) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM ratings WHERE iteration = ?", (iteration,)))
 
 
+def charged_rating_calls(store: RunStore) -> int:
+    """Rating calls the run's method spent: the ``rating_calls`` table's charged rounds where a run keeps
+    one (the budget, issue 13), else every rating before the last iteration (which only evaluates)."""
+    if store.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rating_calls'"):
+        charged = store.scalar("SELECT SUM(calls) FROM rating_calls WHERE charged = 1")
+        if charged is not None:
+            return int(charged)
+    last = store.scalar("SELECT MAX(iteration) FROM ratings")
+    return int(store.scalar("SELECT COUNT(*) FROM ratings WHERE iteration < ?", (last,))) if last is not None else 0
+
+
 def best_scored_songs(store: RunStore, iteration: int, limit: int, beat_reference: bool) -> list[dict]:
     """song_id, score and confidence of ``iteration``'s ``limit`` best-scored songs, optionally only those
     that beat their reference."""
