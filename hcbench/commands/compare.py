@@ -27,7 +27,7 @@ from hcbench.compare.evaluation import (SideBySide, entries, evaluation_config, 
                                         evaluation_versions, open_evaluation, record_drift, reference_name)
 from hcbench.compare.panel import FreshDraws
 from hcbench.compare.runs import Combination, combinations, run_config
-from hcbench.errors import report_user_errors
+from hcbench.errors import ConfigError, report_user_errors
 from hcbench.loop.pool import CorpusSongs
 from hcbench.loop.runner import LoopParts, run_loop
 from hcbench.metrics.compare_metrics import CompareMetrics
@@ -54,7 +54,8 @@ def compare(cfg: DictConfig, overrides: list[str]) -> CompareMetrics:
         planned = combinations(cfg)
         run_all(planned, overrides)
         for seed in dict.fromkeys(c.seed for c in planned):
-            evaluate_seed([c for c in planned if c.seed == seed], overrides, compare_dir, int(cfg.compare.requests))
+            evaluate_seed([c for c in planned if c.seed == seed], overrides, compare_dir,
+                          int(cfg.compare.requests)).close()
     metrics = rebuild_compare(compare_dir)
     console = Console()
     print(comparison_table(metrics))
@@ -68,11 +69,19 @@ def run_all(planned: list[Combination], overrides: list[str]) -> None:
     for i, combination in enumerate(planned, 1):
         cfg = run_config(overrides, combination)
         head = f"[{i}/{len(planned)}] method={combination.method} seed={combination.seed}"
-        if run_finished(cfg):
+        if _finished(cfg):
             console.print(f"[bold]{head}[/bold]: finished already ({combination.run_dir})")
             continue
         console.rule(f"{head} -> {combination.run_dir}")
         run_experiment(cfg)
+
+
+def _finished(cfg: DictConfig) -> bool:
+    try:
+        return run_finished(cfg)
+    except ConfigError as error:  # the run's own fix names run_dir, which compare sets
+        raise ConfigError(f"{error}. Under compare: rerun with the experiment and overrides that made "
+                          "it, or choose another compare_dir") from None
 
 
 def evaluate_seed(planned: list[Combination], overrides: list[str], compare_dir: Path, requests: int) -> RunStore:

@@ -47,7 +47,9 @@ def compare_metrics(compare_dir: Path) -> CompareMetrics:
         record = store.get_meta("evaluation")
         result.reference, result.experiment = record["reference"], record["config"]["experiment_name"]
         result.rows += rows
-        result.rankings.append({"seed": rows[0]["seed"], "order": ranking(rows)})
+        order = ranking(rows)
+        utility = {r["method"]: r["utility"]["mean"] for r in rows}
+        result.rankings.append({"seed": rows[0]["seed"], "order": order, "utility": [utility[m] for m in order]})
         store.close()
     result.taus = kendall_taus(result.rows)
     return result

@@ -43,7 +43,14 @@ def comparison_table(metrics: CompareMetrics) -> str:
 
 
 def _rankings(metrics: CompareMetrics) -> str:
-    return "\n".join(f"- seed {r['seed']}: " + " > ".join(r["order"]) for r in metrics.rankings)
+    """Best first; '=' joins methods of equal mean utility (the same songs, say)."""
+    lines = []
+    for r in metrics.rankings:
+        text = r["order"][0]
+        for i in range(1, len(r["order"])):
+            text += (" = " if r["utility"][i] == r["utility"][i - 1] else " > ") + r["order"][i]
+        lines.append(f"- seed {r['seed']}: {text}")
+    return "\n".join(lines)
 
 
 def _taus(metrics: CompareMetrics) -> str:
