@@ -56,7 +56,7 @@ def compare(cfg: DictConfig, overrides: list[str]) -> CompareMetrics:
         for seed in dict.fromkeys(c.seed for c in planned):
             evaluate_seed([c for c in planned if c.seed == seed], overrides, compare_dir,
                           int(cfg.compare.requests)).close()
-    metrics = rebuild_compare(compare_dir)
+    metrics = rebuild_compare(compare_dir, cfg.max_spending_gap)
     console = Console()
     print(comparison_table(metrics))
     console.print(f"[green]done:[/green] {', '.join(str(compare_dir / name) for name in OUTPUTS)}")

@@ -20,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from hcbench.errors import ConfigError
 from hcbench.paths import conf_dir
 
-COMPARE_ONLY = ("compare", "compare_dir", "rebuild")  # keys of the compare command, not of a run
+COMPARE_ONLY = ("compare", "compare_dir", "rebuild", "max_spending_gap")  # keys of the compare command, not of a run
 SET_PER_RUN = ("method", "seed", "run_dir")  # compare sets these for each combination
 
 

@@ -98,6 +98,21 @@ def kendall_taus(rows: list[dict]) -> list[dict]:
     return taus
 
 
+def spending_gaps(rows: list[dict], tolerance: float) -> list[str]:
+    """Per seed, runs whose rating calls differ by more than ``tolerance`` (a share of the least), described."""
+    problems = []
+    for seed in sorted({r["seed"] for r in rows}):
+        spent = {r["method"]: r["rating_calls"] for r in rows if r["seed"] == seed and r["rating_calls"] is not None}
+        if len(spent) < 2:
+            continue
+        low, high = min(spent, key=spent.get), max(spent, key=spent.get)
+        gap = (spent[high] - spent[low]) / max(spent[low], 1)
+        if gap > tolerance:
+            problems.append(f"seed {seed}: {high} spent {spent[high]} rating calls, {low} {spent[low]} "
+                            f"({100 * gap:.1f}% more)")
+    return problems
+
+
 def _run_figures(compare_dir: Path, run_dir: str | None) -> dict:
     """Rating calls spent and seconds per round of a method's run (None for the base model, which has no run)."""
     if run_dir is None:

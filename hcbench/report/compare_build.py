@@ -5,17 +5,27 @@ import json
 from pathlib import Path
 
 from hcbench.atomic import write_atomic, write_text_atomic
-from hcbench.metrics.compare_metrics import CompareMetrics, compare_metrics
+from hcbench.errors import ConfigError
+from hcbench.metrics.compare_metrics import CompareMetrics, compare_metrics, spending_gaps
 from hcbench.report.compare_markdown import compare_markdown
 from hcbench.report.compare_plot import plot_compare
 
 OUTPUTS = ("compare.md", "compare.png", "compare.jsonl")
 
 
-def rebuild_compare(compare_dir: Path) -> CompareMetrics:
-    """Recompute every figure from the databases (deterministic bootstrap seeds) and write the three files."""
+def rebuild_compare(compare_dir: Path, max_spending_gap: float | None) -> CompareMetrics:
+    """Recompute every figure from the databases (deterministic bootstrap seeds) and write the three files.
+
+    Methods are put in one table only on one budget: when two runs of a seed spent rating calls
+    more than ``max_spending_gap`` apart (a share; None: any), nothing is written.
+    """
     compare_dir = Path(compare_dir)
     metrics = compare_metrics(compare_dir)
+    gaps = [] if max_spending_gap is None else spending_gaps(metrics.rows, max_spending_gap)
+    if gaps:
+        raise ConfigError(f"the methods of {compare_dir} did not spend the same budget (more than "
+                          f"{100 * max_spending_gap:g}% apart): {'; '.join(gaps)}. Give every method one budget "
+                          "(budget.ratings_per_round), or pass max_spending_gap=null to tabulate them anyway")
     lines = [{"kind": "method", **r} for r in metrics.rows]
     lines += [{"kind": "ranking", **r} for r in metrics.rankings]
     lines += [{"kind": "kendall_tau", **t} for t in metrics.taus]

@@ -4,12 +4,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
 
 from hcbench.commands.compare import compare
 from hcbench.compare.evaluation import evaluation_dir
+from hcbench.errors import ConfigError
 from hcbench.paths import conf_dir
 from hcbench.report.compare_build import OUTPUTS, rebuild_compare
 from hcbench.store import RunStore
@@ -77,7 +80,7 @@ def test_rebuilding_gives_byte_identical_outputs(compared):
     written = {name: (compare_dir / name).read_bytes() for name in OUTPUTS}
     for name in OUTPUTS:
         (compare_dir / name).unlink()
-    rebuild_compare(compare_dir)
+    rebuild_compare(compare_dir, 0.01)
     assert {name: (compare_dir / name).read_bytes() for name in OUTPUTS} == written
     command = [sys.executable, "-c", "from hcbench.cli import main; main()", "compare", "--rebuild", str(compare_dir)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -96,3 +99,13 @@ def test_versions_with_the_same_weights_make_the_same_evaluation_songs(tmp_path)
     assert len(paper) == 6 and np.array_equal(paper, base)  # same requests, same noise
     paper_row, base_row = metrics.rows
     assert paper_row["utility"] == base_row["utility"] and paper_row["drift"] == 0.0
+
+
+@pytest.mark.slow
+def test_methods_that_spent_different_budgets_are_refused_a_table(compared):
+    compare_dir, _ = compared
+    with pytest.raises(ConfigError, match="did not spend the same budget.*paper_dpo spent 3 rating calls, paper 1 "
+                                          "\\(200.0% more\\).*max_spending_gap=null"):
+        with patch("hcbench.metrics.compare_metrics.queries.charged_rating_calls",
+                   side_effect=lambda store: 3 if "paper_dpo" in str(store.run_dir) else 1):
+            rebuild_compare(compare_dir, 0.01)

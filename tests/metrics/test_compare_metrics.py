@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from hcbench.metrics.compare_metrics import evaluation_stores, kendall_taus, ranking
+from hcbench.metrics.compare_metrics import evaluation_stores, kendall_taus, ranking, spending_gaps
 from hcbench.store import StoreError
 
 
@@ -27,3 +27,11 @@ def test_kendalls_tau_compares_every_two_seeds_over_common_methods():
 def test_a_folder_without_an_evaluation_names_the_fix(tmp_path):
     with pytest.raises(StoreError, match="holds no evaluation.*hcbench compare experiment=NAME"):
         evaluation_stores(tmp_path)
+
+
+def test_runs_of_a_seed_that_spent_more_than_the_tolerance_apart_are_named():
+    rows = [{"seed": 0, "method": "a", "rating_calls": 100}, {"seed": 0, "method": "b", "rating_calls": 101},
+            {"seed": 0, "method": "v0", "rating_calls": None}, {"seed": 1, "method": "a", "rating_calls": 100},
+            {"seed": 1, "method": "b", "rating_calls": 110}]
+    assert spending_gaps(rows, 0.01) == ["seed 1: b spent 110 rating calls, a 100 (10.0% more)"]
+    assert spending_gaps(rows, 0.2) == []
