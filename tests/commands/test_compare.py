@@ -109,3 +109,10 @@ def test_methods_that_spent_different_budgets_are_refused_a_table(compared):
         with patch("hcbench.metrics.compare_metrics.queries.charged_rating_calls",
                    side_effect=lambda store: 3 if "paper_dpo" in str(store.run_dir) else 1):
             rebuild_compare(compare_dir, 0.01)
+
+
+@pytest.mark.slow
+def test_runs_of_other_settings_in_the_compare_dir_are_refused_with_the_fix(compared):
+    compare_dir, _ = compared
+    with pytest.raises(ConfigError, match="another config \\(differs at n_raters\\).*choose another compare_dir"):
+        _compare(compare_dir, "n_raters=30")
