@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "similarity": ("hcbench.commands.similarity", "eq. 3/4 similarity of a song to others and to their set (VQ-VAE)"),
     "run": ("hcbench.commands.run", "the paper's loop with simulated raters: rate, select, fine-tune, v0 -> v1 -> ..."),
     "report": ("hcbench.commands.report", "rebuild a run's metrics.jsonl, report.md and plot from its database"),
+    "compare": ("hcbench.commands.compare", "methods side by side: every method and seed, one shared paired evaluation"),
     "check": ("hcbench.commands.check", "CI gate: fail unless rating and utility rise from each version to the next"),
 }
 

@@ -20,6 +20,7 @@ from rich.console import Console
 
 from hcbench.corpus import build_corpus
 from hcbench.errors import ConfigError, report_user_errors
+from hcbench.loop.config import RequestConfig
 from hcbench.loop.method import Method
 from hcbench.loop.pool import CorpusSongs, input_pool
 from hcbench.loop.runner import LoopParts, run_loop
@@ -35,8 +36,7 @@ from hcbench.store import RunStore
 
 def run_experiment(cfg: DictConfig) -> Path:
     """Run or continue the experiment in ``cfg.run_dir``; returns the run directory."""
-    from simulators import build_population, fit_space
-    from simulators.panel import SimulatedPanel, record_rater_truth, truth_recorder
+    from simulators.panel import truth_recorder
 
     seed_everything(cfg.seed)
     loop_cfg, finetune, similarity = instantiate(cfg.loop), instantiate(cfg.finetune), instantiate(cfg.similarity)
@@ -47,13 +47,7 @@ def run_experiment(cfg: DictConfig) -> Path:
     store = _open_store(cfg)
     versions = Versions(store, cfg.model.path, cfg.model.steps, cfg.model.batch_size, cfg.device)
     mel = versions.generator(0).mel
-    corpus = build_corpus(instantiate(cfg.corpus))
-    space = fit_space(instantiate(cfg.embedder), corpus, mel, instantiate(cfg.space))
-    panel = SimulatedPanel(build_population(instantiate(cfg.raters), space, cfg.n_raters, cfg.seed), cfg.seed)
-    record_rater_truth(store, panel)
-    write_corpus_reference(store.run_dir, corpus.spectrograms(mel, "heldout")[0])
-    input_songs, input_index = input_pool(corpus, mel, loop_cfg.requests.pool_split, loop_cfg.requests.pool_size,
-                                          cfg.seed)
+    corpus, panel, input_songs, input_index = simulated_users(cfg, store, mel, loop_cfg.requests)
     parts = LoopParts(cfg=loop_cfg, panel=panel, similarity=similarity, mel=mel, input_songs=input_songs,
                       input_index=input_index, base_songs=CorpusSongs("train", *corpus.spectrograms(mel, "train")),
                       method=method, finetune=finetune, seed=cfg.seed, budget=instantiate(cfg.budget),
@@ -66,6 +60,31 @@ def run_experiment(cfg: DictConfig) -> Path:
     console.print(f"[green]done:[/green] {store.run_dir}  (report: {store.run_dir / 'report.md'}; "
                   f"gate: hcbench check {store.run_dir})")
     return store.run_dir
+
+
+def simulated_users(cfg: DictConfig, store: RunStore, mel, requests: RequestConfig):
+    """The corpus, the simulated raters (their true profiles recorded in ``store``) and the pool of input
+    songs they bring: (corpus, panel, input songs, pool indices). ``hcbench compare`` asks the same people."""
+    from simulators import build_population, fit_space
+    from simulators.panel import SimulatedPanel, record_rater_truth
+
+    corpus = build_corpus(instantiate(cfg.corpus))
+    space = fit_space(instantiate(cfg.embedder), corpus, mel, instantiate(cfg.space))
+    panel = SimulatedPanel(build_population(instantiate(cfg.raters), space, cfg.n_raters, cfg.seed), cfg.seed)
+    record_rater_truth(store, panel)
+    write_corpus_reference(store.run_dir, corpus.spectrograms(mel, "heldout")[0])
+    input_songs, input_index = input_pool(corpus, mel, requests.pool_split, requests.pool_size, cfg.seed)
+    return corpus, panel, input_songs, input_index
+
+
+def run_finished(cfg: DictConfig) -> bool:
+    """Whether ``cfg.run_dir`` holds this config's run with every iteration done (another run's: ConfigError)."""
+    if not (Path(cfg.run_dir) / "run.db").is_file():
+        return False
+    store = _open_store(cfg)
+    finished = store.stage_done(instantiate(cfg.loop).iterations - 1, "done")
+    store.close()
+    return finished
 
 
 def _open_store(cfg: DictConfig) -> RunStore:

@@ -23,7 +23,7 @@ def version_steps(store: RunStore, iteration: int, resamples: int = 1000, seed: 
     is_paired = evaluation_mode(store) == "paired"
     steps = []
     for before, after in zip(versions, versions[1:]):
-        by_request = _by_request([r for r in rows if r["version"] in (before, after)])
+        by_request = requests_by_key([r for r in rows if r["version"] in (before, after)])
         paired = [g for g in by_request.values() if before in g and after in g] if is_paired else []
         step = {"before": before, "after": after, "paired": bool(paired), "requests": len(paired)}
         for key in ("stars", "utility"):
@@ -57,7 +57,7 @@ def unpaired_change(before, after, resamples: int, seed: int) -> dict:
     return percentile_interval(b.mean() - a.mean(), draws)
 
 
-def _by_request(rows: list[dict]) -> dict[tuple, dict[int, list[dict]]]:
+def requests_by_key(rows: list[dict]) -> dict[tuple, dict[int, list[dict]]]:
     """Ratings grouped by request (rater, inputs, reference, agreement raters), then by version."""
     groups: dict[tuple, dict[int, list[dict]]] = {}
     for r in rows:

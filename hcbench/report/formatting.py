@@ -16,3 +16,13 @@ def change_text(stat: dict, digits: int = 2) -> str:
     if stat["low"] != stat["low"]:
         return f"{stat['mean']:+.{digits}f}"
     return f"{stat['mean']:+.{digits}f} [{stat['low']:+.{digits}f}, {stat['high']:+.{digits}f}]"
+
+
+def num_text(value, digits: int = 2) -> str:
+    """A number, or a dash when there is none (None or NaN)."""
+    return "–" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def table_row(cells: list[str]) -> str:
+    """One row of a Markdown table."""
+    return "| " + " | ".join(cells) + " |"

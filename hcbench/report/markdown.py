@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from hcbench.report.formatting import change_text, ci_text
+from hcbench.report.formatting import num_text as _num
+from hcbench.report.formatting import table_row as _row
 from hcbench.metrics.loop_metrics import RunMetrics, evaluation
 
 
@@ -74,14 +76,6 @@ def _iterations_table(rows: list[dict]) -> str:
                            ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
                            ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]))
     return "\n".join(lines)
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
-def _num(value, digits: int = 2) -> str:
-    return "–" if value is None or value != value else f"{value:.{digits}f}"
 
 
 def _pct(value) -> str:

@@ -104,6 +104,12 @@ def ratings_of(store: RunStore, iteration: int) -> list[dict]:
                       (iteration,))
 
 
+def charged_rating_calls(store: RunStore) -> int:
+    """Rating calls the run's method spent: the charged rounds of ``rating_calls`` (a store opened at schema 3
+    or later has the table; older runs are upgraded with it filled from their ratings)."""
+    return int(store.scalar("SELECT COALESCE(SUM(calls), 0) FROM rating_calls WHERE charged = 1"))
+
+
 def best_scored_songs(store: RunStore, iteration: int, limit: int, beat_reference: bool) -> list[dict]:
     """song_id, score and confidence of ``iteration``'s ``limit`` best-scored songs, optionally only those
     that beat their reference."""

@@ -22,7 +22,8 @@ def _run_config(*overrides):
 def test_every_experiment_composes_into_a_loop_and_a_fine_tuner(experiment):
     cfg = _run_config(f"experiment={experiment}")
     loop = instantiate(cfg.loop)
-    assert isinstance(loop, LoopConfig) and loop.versions >= 3
+    trained = 1 if "compare" in cfg else 2  # compare_smoke trains one round per method (CI's 5 minutes)
+    assert isinstance(loop, LoopConfig) and loop.versions >= trained + 1
     assert isinstance(instantiate(cfg.finetune), FinetuneConfig)
     assert cfg.run_dir == f"runs/{cfg.experiment_name}/seed0"
 

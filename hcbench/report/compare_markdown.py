@@ -1,0 +1,61 @@
+"""compare.md: methods side by side in the shared evaluation, their cost, and how stable their ranking is."""
+from __future__ import annotations
+
+from hcbench.compare.evaluation import BASE
+from hcbench.metrics.compare_metrics import CompareMetrics
+from hcbench.report.formatting import change_text, ci_text, num_text, table_row
+
+HEADER = ["seed", "method", "stars", "stars (QC-weighted)", "true utility", "utility vs {ref} (paired)",
+          "rating calls", "drift from v0", "diversity", "distance to corpus", "seconds per round"]
+
+
+def compare_markdown(metrics: CompareMetrics, title: str) -> str:
+    ref = metrics.reference
+    against = ("no_feedback (v0 serving every round)" if ref != BASE
+               else "v0, the base model every method starts from (no_feedback was not compared)")
+    parts = [f"# {title}", "", "![true utility per method and seed](compare.png)", "",
+             "## The shared evaluation", "",
+             "Per seed, every method's final version answered the same fresh requests (same raters, inputs and "
+             "DDIM noise), rated by the same panel; these ratings train nothing and are charged to no method. "
+             "Stars are what raters reported (raw, then QC-weighted by the evaluation's own quality control); "
+             f"true utility is the simulators' hidden truth. The paired change is against {against}: the mean "
+             "over requests of the within-request difference, with a 95% bootstrap interval over requests. "
+             "Rating calls: what the method's run spent on training rounds. Drift from v0: mean squared gap "
+             "between the final version's and v0's noise predictions on the same inputs, timesteps and noise. "
+             + ("Methods marked * (oracle) learn from the truth: an upper bound, not a competitor." if
+                any(r["upper_bound"] for r in metrics.rows) else ""), "", comparison_table(metrics), "",
+             "## Ranking by true utility", "", _rankings(metrics), "", _taus(metrics), ""]
+    return "\n".join(parts)
+
+
+def comparison_table(metrics: CompareMetrics) -> str:
+    """One row per seed and method."""
+    header = [h.format(ref=metrics.reference) for h in HEADER]
+    lines = [table_row(header), table_row(["---"] * len(header))]
+    for r in metrics.rows:
+        name = r["method"] + (" *" if r["upper_bound"] else "")
+        lines.append(table_row([str(r["seed"]), name, ci_text(r["stars"]), ci_text(r["stars_qc"]),
+                                ci_text(r["utility"], 3), change_text(r["utility_vs_reference"], 3),
+                                "–" if r["rating_calls"] is None else str(r["rating_calls"]),
+                                num_text(r["drift"], 6), num_text(r["diversity"]), num_text(r["corpus_distance"]),
+                                num_text(r["seconds_per_round"], 1)]))
+    return "\n".join(lines)
+
+
+def _rankings(metrics: CompareMetrics) -> str:
+    """Best first; '=' joins methods of equal mean utility (the same songs, say)."""
+    lines = []
+    for r in metrics.rankings:
+        text = r["order"][0]
+        for i in range(1, len(r["order"])):
+            text += (" = " if r["utility"][i] == r["utility"][i - 1] else " > ") + r["order"][i]
+        lines.append(f"- seed {r['seed']}: {text}")
+    return "\n".join(lines)
+
+
+def _taus(metrics: CompareMetrics) -> str:
+    if not metrics.taus:
+        return "Kendall's tau between seeds: – (one seed)."
+    pairs = ", ".join(f"seeds {t['seeds'][0]}–{t['seeds'][1]}: {num_text(t['tau'])}" for t in metrics.taus)
+    mean = sum(t["tau"] for t in metrics.taus) / len(metrics.taus)
+    return f"Kendall's tau between seeds' rankings: {pairs} (mean {num_text(mean)}; 1 is the same order)."
