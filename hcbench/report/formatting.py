@@ -16,3 +16,8 @@ def change_text(stat: dict, digits: int = 2) -> str:
     if stat["low"] != stat["low"]:
         return f"{stat['mean']:+.{digits}f}"
     return f"{stat['mean']:+.{digits}f} [{stat['low']:+.{digits}f}, {stat['high']:+.{digits}f}]"
+
+
+def number_text(value, digits: int = 2) -> str:
+    """A number, or a dash for a missing one (None or NaN)."""
+    return "–" if value is None or value != value else f"{value:.{digits}f}"

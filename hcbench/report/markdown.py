@@ -1,7 +1,8 @@
 """The run report in Markdown: the evaluation per version, Table 1 in the paper's form, per-iteration figures."""
 from __future__ import annotations
 
-from hcbench.report.formatting import change_text, ci_text
+from hcbench.report.formatting import ci_text, number_text
+from hcbench.report.tables import evaluation_table, steps_table
 from hcbench.metrics.loop_metrics import RunMetrics, evaluation
 
 
@@ -26,7 +27,7 @@ def table1_markdown(metrics: RunMetrics) -> str:
     header = ["Song"] + [f"Rating (v{v})" for v in versions] + [f"Count (v{v})" for v in versions]
     lines = [_row(header), _row(["---"] * len(header))]
     for i, entry in enumerate(metrics.table1, 1):
-        stars = [_num(entry["stars"].get(v)) for v in versions]
+        stars = [number_text(entry["stars"].get(v)) for v in versions]
         counts = [str(entry["count"].get(v, 0)) for v in versions]
         lines.append(_row([f"song{i}"] + stars + counts))
     legend = [f"song{i}: {entry['song']}" for i, entry in enumerate(metrics.table1, 1)]
@@ -34,22 +35,11 @@ def table1_markdown(metrics: RunMetrics) -> str:
 
 
 def _evaluation_table(rows: list[dict]) -> str:
-    header = ["version", "songs", "ratings", "stars", "stars (QC-weighted)", "true utility", "listened",
-              "diversity", "distance to corpus"]
-    lines = [_row(header), _row(["---"] * len(header))]
-    lines += [_row([f"v{c['version']}", str(c["songs"]), str(c["ratings"]), ci_text(c["stars"]), ci_text(c["stars_qc"]),
-                    ci_text(c["utility"], 3), f"{100 * c['listened']:.0f}%", _num(c["diversity"]),
-                    _num(c["corpus_distance"])]) for c in rows]
-    return "\n".join(lines)
+    return _markdown_table(*evaluation_table(rows))
 
 
 def _steps_table(steps: list[dict]) -> str:
-    header = ["step", "comparison", "requests", "change in stars", "change in true utility"]
-    lines = [_row(header), _row(["---"] * len(header))]
-    lines += [_row([f"v{s['before']} -> v{s['after']}", "paired" if s["paired"] else "independent",
-                    str(s["requests"]) if s["paired"] else "–", change_text(s["stars"]),
-                    change_text(s["utility"], 3)]) for s in steps]
-    return "\n".join(lines)
+    return _markdown_table(*steps_table(steps))
 
 
 def _cells_table(cells: list[dict]) -> str:
@@ -57,8 +47,8 @@ def _cells_table(cells: list[dict]) -> str:
               "distance to corpus"]
     lines = [_row(header), _row(["---"] * len(header))]
     lines += [_row([str(c["iteration"]), f"v{c['version']}", str(c["songs"]), str(c["ratings"]), ci_text(c["stars"]),
-                    ci_text(c["stars_qc"]), ci_text(c["utility"], 3), _num(c["diversity"]), _num(c["corpus_distance"])])
-              for c in cells]
+                    ci_text(c["stars_qc"]), ci_text(c["utility"], 3), number_text(c["diversity"]),
+                    number_text(c["corpus_distance"])]) for c in cells]
     return "\n".join(lines)
 
 
@@ -76,12 +66,13 @@ def _iterations_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    return "\n".join([_row(header), _row(["---"] * len(header))] + [_row(cells) for cells in rows])
+
+
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
-
-def _num(value, digits: int = 2) -> str:
-    return "–" if value is None or value != value else f"{value:.{digits}f}"
 
 
 def _pct(value) -> str:
