@@ -4,9 +4,10 @@
     hcbench run experiment=smoke         # CI size
     hcbench run experiment=paper_pilot   # the protocol of the paper's section 6, prints Table 1
     hcbench run method=paper             # the paper's eq. 2 fine-tune instead of the default DPO (paper_dpo)
-    hcbench run -m seed=0,1,2            # a sweep (Hydra multirun)
+    hcbench run -m seed=0,1,2            # a sweep: runs/default/multirun/seed=0, ... (hcbench.commands.sweep_job)
+    hcbench run -m hydra/launcher=joblib seed=0,1   # its jobs side by side, one thread each (the sweep extra)
 
-Everything lands in RUN_DIR (run.db, songs/, versions/, metrics.jsonl, report.md, versions.png).
+Everything lands in RUN_DIR (run.db, songs/, versions/, metrics.jsonl, report.md, report.html, versions.png).
 Rerunning the same command continues a stopped run.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from rich.console import Console
 
+from hcbench.commands.sweep_job import as_sweep_job
 from hcbench.corpus import build_corpus
 from hcbench.errors import ConfigError, report_user_errors
 from hcbench.loop.config import RequestConfig
@@ -125,4 +127,4 @@ def _changed_keys(a, b, prefix: str = "") -> list[str]:
 @hydra.main(config_path=str(conf_dir()), config_name="run", version_base="1.3")
 @report_user_errors
 def main(cfg: DictConfig) -> None:
-    run_experiment(cfg)
+    run_experiment(as_sweep_job(cfg))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hcbench.compare.evaluation import BASE
 from hcbench.metrics.compare_metrics import CompareMetrics
-from hcbench.report.formatting import change_text, ci_text, num_text, table_row
+from hcbench.report.formatting import change_text, ci_text, markdown_table, number_text
 
 HEADER = ["seed", "method", "stars", "stars (QC-weighted)", "true utility", "utility vs {ref} (paired)",
           "rating calls", "drift from v0", "diversity", "distance to corpus", "seconds per round"]
@@ -31,15 +31,12 @@ def compare_markdown(metrics: CompareMetrics, title: str) -> str:
 def comparison_table(metrics: CompareMetrics) -> str:
     """One row per seed and method."""
     header = [h.format(ref=metrics.reference) for h in HEADER]
-    lines = [table_row(header), table_row(["---"] * len(header))]
-    for r in metrics.rows:
-        name = r["method"] + (" *" if r["upper_bound"] else "")
-        lines.append(table_row([str(r["seed"]), name, ci_text(r["stars"]), ci_text(r["stars_qc"]),
-                                ci_text(r["utility"], 3), change_text(r["utility_vs_reference"], 3),
-                                "–" if r["rating_calls"] is None else str(r["rating_calls"]),
-                                num_text(r["drift"], 6), num_text(r["diversity"]), num_text(r["corpus_distance"]),
-                                num_text(r["seconds_per_round"], 1)]))
-    return "\n".join(lines)
+    rows = [[str(r["seed"]), r["method"] + (" *" if r["upper_bound"] else ""), ci_text(r["stars"]),
+             ci_text(r["stars_qc"]), ci_text(r["utility"], 3), change_text(r["utility_vs_reference"], 3),
+             "–" if r["rating_calls"] is None else str(r["rating_calls"]), number_text(r["drift"], 6),
+             number_text(r["diversity"]), number_text(r["corpus_distance"]), number_text(r["seconds_per_round"], 1)]
+            for r in metrics.rows]
+    return markdown_table(header, rows)
 
 
 def _rankings(metrics: CompareMetrics) -> str:
@@ -56,6 +53,6 @@ def _rankings(metrics: CompareMetrics) -> str:
 def _taus(metrics: CompareMetrics) -> str:
     if not metrics.taus:
         return "Kendall's tau between seeds: – (one seed)."
-    pairs = ", ".join(f"seeds {t['seeds'][0]}–{t['seeds'][1]}: {num_text(t['tau'])}" for t in metrics.taus)
+    pairs = ", ".join(f"seeds {t['seeds'][0]}–{t['seeds'][1]}: {number_text(t['tau'])}" for t in metrics.taus)
     mean = sum(t["tau"] for t in metrics.taus) / len(metrics.taus)
-    return f"Kendall's tau between seeds' rankings: {pairs} (mean {num_text(mean)}; 1 is the same order)."
+    return f"Kendall's tau between seeds' rankings: {pairs} (mean {number_text(mean)}; 1 is the same order)."

@@ -18,11 +18,16 @@ def change_text(stat: dict, digits: int = 2) -> str:
     return f"{stat['mean']:+.{digits}f} [{stat['low']:+.{digits}f}, {stat['high']:+.{digits}f}]"
 
 
-def num_text(value, digits: int = 2) -> str:
-    """A number, or a dash when there is none (None or NaN)."""
+def number_text(value, digits: int = 2) -> str:
+    """A number, or a dash for a missing one (None or NaN)."""
     return "–" if value is None or value != value else f"{value:.{digits}f}"
 
 
 def table_row(cells: list[str]) -> str:
     """One row of a Markdown table."""
     return "| " + " | ".join(cells) + " |"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table: header, rule, one row per list of cells."""
+    return "\n".join([table_row(header), table_row(["---"] * len(header))] + [table_row(cells) for cells in rows])

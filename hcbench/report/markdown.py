@@ -1,9 +1,8 @@
 """The run report in Markdown: the evaluation per version, Table 1 in the paper's form, per-iteration figures."""
 from __future__ import annotations
 
-from hcbench.report.formatting import change_text, ci_text
-from hcbench.report.formatting import num_text as _num
-from hcbench.report.formatting import table_row as _row
+from hcbench.report.formatting import ci_text, markdown_table, number_text
+from hcbench.report.tables import evaluation_table, steps_table
 from hcbench.metrics.loop_metrics import RunMetrics, evaluation
 
 
@@ -26,56 +25,41 @@ def table1_markdown(metrics: RunMetrics) -> str:
     """Song | Rating (v0) .. | Count (v0) ..; as in the paper, over all ratings of each version's outputs."""
     versions = metrics.versions
     header = ["Song"] + [f"Rating (v{v})" for v in versions] + [f"Count (v{v})" for v in versions]
-    lines = [_row(header), _row(["---"] * len(header))]
-    for i, entry in enumerate(metrics.table1, 1):
-        stars = [_num(entry["stars"].get(v)) for v in versions]
-        counts = [str(entry["count"].get(v, 0)) for v in versions]
-        lines.append(_row([f"song{i}"] + stars + counts))
+    rows = [[f"song{i}"] + [number_text(entry["stars"].get(v)) for v in versions]
+            + [str(entry["count"].get(v, 0)) for v in versions] for i, entry in enumerate(metrics.table1, 1)]
     legend = [f"song{i}: {entry['song']}" for i, entry in enumerate(metrics.table1, 1)]
-    return "\n".join(lines) + "\n\nInput songs: " + "; ".join(legend) + "."
+    return markdown_table(header, rows) + "\n\nInput songs: " + "; ".join(legend) + "."
 
 
 def _evaluation_table(rows: list[dict]) -> str:
-    header = ["version", "songs", "ratings", "stars", "stars (QC-weighted)", "true utility", "listened",
-              "diversity", "distance to corpus"]
-    lines = [_row(header), _row(["---"] * len(header))]
-    lines += [_row([f"v{c['version']}", str(c["songs"]), str(c["ratings"]), ci_text(c["stars"]), ci_text(c["stars_qc"]),
-                    ci_text(c["utility"], 3), f"{100 * c['listened']:.0f}%", _num(c["diversity"]),
-                    _num(c["corpus_distance"])]) for c in rows]
-    return "\n".join(lines)
+    return markdown_table(*evaluation_table(rows))
 
 
 def _steps_table(steps: list[dict]) -> str:
-    header = ["step", "comparison", "requests", "change in stars", "change in true utility"]
-    lines = [_row(header), _row(["---"] * len(header))]
-    lines += [_row([f"v{s['before']} -> v{s['after']}", "paired" if s["paired"] else "independent",
-                    str(s["requests"]) if s["paired"] else "–", change_text(s["stars"]),
-                    change_text(s["utility"], 3)]) for s in steps]
-    return "\n".join(lines)
+    return markdown_table(*steps_table(steps))
 
 
 def _cells_table(cells: list[dict]) -> str:
     header = ["iteration", "version", "songs", "ratings", "stars", "stars (QC)", "utility", "diversity",
               "distance to corpus"]
-    lines = [_row(header), _row(["---"] * len(header))]
-    lines += [_row([str(c["iteration"]), f"v{c['version']}", str(c["songs"]), str(c["ratings"]), ci_text(c["stars"]),
-                    ci_text(c["stars_qc"]), ci_text(c["utility"], 3), _num(c["diversity"]), _num(c["corpus_distance"])])
-              for c in cells]
-    return "\n".join(lines)
+    return markdown_table(header, [[str(c["iteration"]), f"v{c['version']}", str(c["songs"]), str(c["ratings"]),
+                                    ci_text(c["stars"]), ci_text(c["stars_qc"]), ci_text(c["utility"], 3),
+                                    number_text(c["diversity"]), number_text(c["corpus_distance"])] for c in cells])
 
 
 def _iterations_table(rows: list[dict]) -> str:
     header = ["iteration", "requests (new/old)", "ratings", "beat reference", "added to D", "purged", "D size",
               "flagged", "QC precision", "QC recall", "flagged by profile", "seconds per stage"]
-    lines = [_row(header), _row(["---"] * len(header))]
-    for r in rows:
-        qc = r["qc"]
-        lines.append(_row([str(r["iteration"]), f"{r['requests']} ({r['new']}/{r['old']})", str(r["ratings"]),
-                           _pct(r["beat_reference"]), str(r["added_to_d"]), str(r["purged"]), str(r["train_size"]),
-                           f"{qc['flagged']}/{qc['raters']}", _pct(qc["precision"]), _pct(qc["recall"]),
-                           ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
-                           ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]))
-    return "\n".join(lines)
+    return markdown_table(header, [_iteration_cells(r) for r in rows])
+
+
+def _iteration_cells(r: dict) -> list[str]:
+    qc = r["qc"]
+    return [str(r["iteration"]), f"{r['requests']} ({r['new']}/{r['old']})", str(r["ratings"]),
+            _pct(r["beat_reference"]), str(r["added_to_d"]), str(r["purged"]), str(r["train_size"]),
+            f"{qc['flagged']}/{qc['raters']}", _pct(qc["precision"]), _pct(qc["recall"]),
+            ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
+            ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]
 
 
 def _pct(value) -> str:

@@ -220,3 +220,37 @@ def rated_outputs_with_requests(store: RunStore, iteration: int) -> list[dict]:
                    (SELECT song_id FROM request_inputs WHERE request_id = q.id ORDER BY song_id)) AS inputs
         FROM ({_RATED_OUTPUTS}) o JOIN ratings r ON r.id = o.id JOIN requests q ON q.id = r.request_id
         WHERE o.iteration = ?""", (iteration,))
+
+
+# --- what the listening report reads -------------------------------------------------------------------------
+
+_ANSWER_RATINGS = """
+SELECT r.song_id, AVG(r.stars) AS stars, COUNT(*) AS ratings, AVG(r.listen_seconds / r.song_seconds) AS listened,
+       AVG(t.utility) AS utility
+FROM ratings r LEFT JOIN truth_ratings t ON t.rating_id = r.id WHERE r.role != 'reference' GROUP BY r.song_id
+"""  # a song's ratings as the answer to a request (served or output agreement), not as someone's reference
+
+
+def songs_to_listen_to(store: RunStore, per_version: int) -> list[dict]:
+    """Each version's first ``per_version`` generated songs, the last iteration's (the evaluation) first, with
+    their files, request, how many songs the version made (``of_version``) and their ratings as answers: mean
+    stars, count, mean share listened and mean true utility (hidden table; None without it)."""
+    return store.rows(f"""
+        SELECT s.*, a.stars, COALESCE(a.ratings, 0) AS ratings, a.listened, a.utility FROM (
+            SELECT id, version, iteration, request_id, image_path, audio_path, seconds,
+                   ROW_NUMBER() OVER (PARTITION BY version ORDER BY iteration DESC, id) AS rank,
+                   COUNT(*) OVER (PARTITION BY version) AS of_version
+            FROM songs WHERE kind = 'generated') s
+        LEFT JOIN ({_ANSWER_RATINGS}) a ON a.song_id = s.id
+        WHERE s.rank <= ? ORDER BY s.version, s.rank""", (per_version,))
+
+
+def input_songs_of(store: RunStore, request_ids: list[int]) -> dict[int, list[dict]]:
+    """id, label and files of each request's input songs, in order."""
+    inputs: dict[int, list[dict]] = {}
+    marks = ",".join("?" * len(request_ids))
+    for row in store.rows(f"SELECT ri.request_id, s.id, s.label, s.image_path, s.audio_path FROM request_inputs ri "
+                          f"JOIN songs s ON s.id = ri.song_id WHERE ri.request_id IN ({marks}) "
+                          "ORDER BY ri.request_id, ri.position", [int(i) for i in request_ids]):
+        inputs.setdefault(row.pop("request_id"), []).append(row)
+    return inputs

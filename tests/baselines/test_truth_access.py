@@ -8,7 +8,8 @@ queries that read them. Each is allowed only where it does not feed training:
 - ``ground_truth``: the oracle (the upper bound, the one method that trains on the truth) and
   ``hcbench rate`` (reports simulated ratings against the truth; trains nothing);
 - the truth recorder: the collector that calls it after storing answers, the runner that passes
-  it on, and ``hcbench run`` that wires the simulated panel's in (it writes, never reads);
+  it on, and ``hcbench run`` and ``hcbench compare``'s shared evaluation, which wire the simulated
+  panel's in (it writes, never reads);
 - ``truth_*`` tables: hcbench/store/ (schema, writes, migrations, and the queries below);
 - the queries that read them: hcbench/metrics/ and hcbench/report/, which evaluate.
 """
@@ -28,8 +29,9 @@ PANEL_TRUTH = {"truth", "utility", "quality", "profiles", "population"}  # Simul
 TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|TABLE|UPDATE)\s+(?:IF NOT EXISTS\s+)?truth_(\w+)", re.IGNORECASE)
 ALLOWED = {
     "truth": {ORACLE, "hcbench/commands/rate.py"},
-    "recorder": {"hcbench/loop/collect.py", "hcbench/loop/runner.py", "hcbench/commands/run.py"},
-    "simulators": {ORACLE, "hcbench/commands/rate.py", "hcbench/commands/run.py"},
+    "recorder": {"hcbench/loop/collect.py", "hcbench/loop/runner.py", "hcbench/commands/run.py",
+                 "hcbench/commands/compare.py"},
+    "simulators": {ORACLE, "hcbench/commands/rate.py", "hcbench/commands/run.py", "hcbench/commands/compare.py"},
     "panel truth": {ORACLE},
     "truth table": {"hcbench/store/"},
     "truth query": {"hcbench/metrics/", "hcbench/report/"},

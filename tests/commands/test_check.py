@@ -43,5 +43,5 @@ def test_the_command_line_prints_its_config_and_names_a_missing_run_directory(tm
     assert shown.returncode == 0 and f"run_dir: {tmp_path}/run\nmargin: 0.05\nsignificant: true" in shown.stdout
     missing = _hcbench("report", cwd=tmp_path)
     assert missing.returncode == 1 and missing.stderr == (
-        "error: run_dir is required; usage: hcbench report RUN_DIR [key=value ...]\n")
+        "error: run_dir is required; usage: hcbench report RUN_DIR [--songs-per-version N] [key=value ...]\n")
     assert not list(tmp_path.iterdir())  # neither writes outputs or logs of its own
