@@ -78,3 +78,8 @@ def test_pretrain_trains_exports_and_writes_a_model_card(tmp_path):
     assert load_generator(model_dir, steps=3).sample(1, seed=0).shape == (1, 32, 32)
     again = _hcbench(*args, cwd=tmp_path)  # same config, same folder: resumes at the end, trains nothing more
     assert again.returncode == 0 and "resumed from step 20" in again.stdout + again.stderr
+
+
+def test_python_dash_m_runs_the_same_command_line():
+    shown = subprocess.run([sys.executable, "-m", "hcbench", "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "usage: hcbench SUBCOMMAND" in shown.stdout and "compare" in shown.stdout

@@ -1,0 +1,4 @@
+"""``python -m hcbench ...``: the same command line as the ``hcbench`` script, from any checkout on PYTHONPATH."""
+from hcbench.cli import main
+
+main()
