@@ -25,7 +25,8 @@ def test_compare_experiments_name_known_methods_and_seeds(experiment):
 
 
 def test_every_method_runs_for_every_seed_in_its_own_folder(tmp_path):
-    cfg = _compare("experiment=compare_smoke", "compare.seeds=[0,3]", f"compare_dir={tmp_path}")
+    cfg = _compare("experiment=compare_smoke", "compare.methods=[paper,paper_dpo]", "compare.seeds=[0,3]",
+                   f"compare_dir={tmp_path}")
     planned = combinations(cfg)
     assert [(c.method, c.seed) for c in planned] == [("paper", 0), ("paper_dpo", 0), ("paper", 3), ("paper_dpo", 3)]
     assert planned[-1].run_dir == tmp_path / "paper_dpo" / "seed3"
@@ -43,8 +44,8 @@ def test_a_runs_config_is_what_hcbench_run_would_compose(tmp_path):
 
 
 def test_bad_method_lists_name_the_problem_and_the_fix():
-    with pytest.raises(ConfigError, match="unknown method.*ddpo.*conf/method"):
-        compared_methods(_compare("experiment=compare_smoke", "compare.methods=[paper,ddpo]"))
+    with pytest.raises(ConfigError, match="unknown method.*no_such_method.*conf/method"):
+        compared_methods(_compare("experiment=compare_smoke", "compare.methods=[paper,no_such_method]"))
     with pytest.raises(ConfigError, match="distinct"):
         compared_methods(_compare("experiment=compare_smoke", "compare.methods=[paper,paper]"))
     with pytest.raises(ConfigError, match="experiment default names no methods.*compare_smoke"):

@@ -43,7 +43,7 @@ def test_a_crash_while_rating_loses_and_repeats_nothing(tmp_path, monkeypatch):
     args = ("loop.versions=1",)
     run_experiment(loop_config(tmp_path / "whole", *args))
     calls = {"n": 0}
-    original = collect._rate_chunk
+    original = collect.record_answers
 
     def crash_on_second_chunk(*a, **k):
         calls["n"] += 1
@@ -51,13 +51,13 @@ def test_a_crash_while_rating_loses_and_repeats_nothing(tmp_path, monkeypatch):
             raise KeyboardInterrupt("killed while rating")
         return original(*a, **k)
 
-    monkeypatch.setattr(collect, "_rate_chunk", crash_on_second_chunk)
+    monkeypatch.setattr(collect, "record_answers", crash_on_second_chunk)
     with pytest.raises(KeyboardInterrupt):
         run_experiment(loop_config(tmp_path / "crashed", *args))
     crashed = RunStore(tmp_path / "crashed", create=False)
     assert 0 < crashed.scalar("SELECT COUNT(*) FROM ratings") < RunStore(tmp_path / "whole").scalar(
         "SELECT COUNT(*) FROM ratings")
-    monkeypatch.setattr(collect, "_rate_chunk", original)
+    monkeypatch.setattr(collect, "record_answers", original)
     run_experiment(loop_config(tmp_path / "crashed", *args))
     columns = "request_id, rater_id, song_id, role, stars, listen_seconds"
     whole = RunStore(tmp_path / "whole").rows(f"SELECT {columns} FROM ratings ORDER BY id")
