@@ -48,23 +48,19 @@ def sweep_metrics(multirun_dir: Path) -> SweepMetrics:
         store = RunStore(folder, create=False)
         jobs.append({"job": int(folder.name), "config": store.get_meta("config"), **_gains(store)})
         store.close()
-    axes = swept_axes([j["config"] for j in jobs])
+    axes = swept_axes([j["config"] for j in jobs if j["config"] is not None])  # None: a job just starting
     result = SweepMetrics(axes=list(axes), also=axes)
     for j in jobs:
-        setting = {axis: _flat(j["config"])[axis] for axis in axes}
         if j["utility_gain"] is None:
             result.unfinished.append(str(j["job"]))
             continue
+        setting = {axis: _flat(j["config"])[axis] for axis in axes}
         gains = {k: v for k, v in j.items() if k not in ("job", "config")}
         result.rows.append({"job": j["job"], "seed": int(j["config"]["seed"]), "setting": setting,
                             "label": setting_label(setting), **gains})
     result.rows.sort(key=lambda r: (_order(r["setting"].values()), r["seed"], r["job"]))
     result.settings = _settings(result.rows)
-    for seed in sorted({r["seed"] for r in result.rows}):
-        rows = [r for r in result.rows if r["seed"] == seed]
-        order = ranking(rows, "label", "utility_gain")
-        gain = {r["label"]: r["utility_gain"]["mean"] for r in rows}
-        result.rankings.append({"seed": seed, "order": order, "utility_gain": [gain[s] for s in order]})
+    result.rankings = _rankings(result.rows)
     if len(result.settings) > 1:  # one setting has no order to agree on
         result.taus = kendall_taus(result.rows, "label", "utility_gain")
     return result
@@ -109,7 +105,7 @@ def setting_label(setting: dict) -> str:
 
 def _gains(store: RunStore) -> dict:
     """The last version's gain over v0 in the run's evaluation (its last iteration); None until it is done."""
-    config = store.get_meta("config", {})
+    config = store.get_meta("config") or {}
     last = int(config.get("loop", {}).get("versions", 0)) - 1
     if last < 0 or not store.stage_done(last, "done"):
         return {"utility_gain": None, "stars_gain": None, "paired": None, "requests": None, "versions": None}
@@ -118,6 +114,17 @@ def _gains(store: RunStore) -> dict:
     change = version_change(store, last, versions[0], versions[-1], resamples, seed)
     return {"utility_gain": change["utility"], "stars_gain": change["stars"], "paired": change["paired"],
             "requests": change["requests"], "versions": [versions[0], versions[-1]]}
+
+
+def _rankings(rows: list[dict]) -> list[dict]:
+    """Per seed, its settings by utility gain, best first."""
+    rankings = []
+    for seed in sorted({r["seed"] for r in rows}):
+        mine = [r for r in rows if r["seed"] == seed]
+        order = ranking(mine, "label", "utility_gain")
+        gain = {r["label"]: r["utility_gain"]["mean"] for r in mine}
+        rankings.append({"seed": seed, "order": order, "utility_gain": [gain[s] for s in order]})
+    return rankings
 
 
 def _settings(rows: list[dict]) -> list[dict]:

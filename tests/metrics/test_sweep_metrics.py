@@ -6,7 +6,7 @@ import math
 import pytest
 
 from hcbench.metrics.sweep_metrics import setting_label, swept_axes, sweep_jobs, sweep_metrics
-from hcbench.store import StoreError
+from hcbench.store import RunStore, StoreError
 from tests.metrics.sweep_stores import sweep_job
 
 GAINS = {(20, 3): 0.04, (20, 16): 0.02, (40, 3): 0.01, (40, 16): -0.03}  # utility gain per (steps, agreement_k)
@@ -65,6 +65,13 @@ def test_an_unfinished_job_is_left_out_and_named(tmp_path):
     metrics = sweep_metrics(tmp_path)
     assert metrics.unfinished == ["1"] and [r["job"] for r in metrics.rows] == [0]
     assert metrics.taus == [] and math.isclose(metrics.settings[0]["utility_gain"]["mean"], 0.02, abs_tol=0.002)
+
+
+def test_a_job_that_has_not_recorded_its_config_yet_is_unfinished(tmp_path):
+    make_sweep(tmp_path, seeds=(0,))
+    RunStore(tmp_path / "4").close()  # its run.db exists, nothing in it yet
+    metrics = sweep_metrics(tmp_path)
+    assert metrics.unfinished == ["4"] and len(metrics.rows) == 4 and len(metrics.axes) == 2
 
 
 def test_only_seeds_swept_is_one_setting(tmp_path):
