@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "run": ("hcbench.commands.run", "the paper's loop with simulated raters: rate, select, fine-tune, v0 -> v1 -> ..."),
     "report": ("hcbench.commands.report", "rebuild a run's report.md, report.html, plot and metrics.jsonl from its database"),
     "compare": ("hcbench.commands.compare", "methods side by side: every method and seed, one shared paired evaluation"),
+    "sweep-report": ("hcbench.commands.sweep_report", "a sweep (run -m) as one table, ranking and heatmap"),
     "check": ("hcbench.commands.check", "CI gate: fail unless rating and utility rise from each version to the next"),
 }
 
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def _usage() -> str:
     lines = ["usage: hcbench SUBCOMMAND [hydra overrides...]", "", "subcommands:"]
-    lines += [f"  {name:<10} {help_text}" for name, (_, help_text) in SUBCOMMANDS.items()]
+    lines += [f"  {name:<12} {help_text}" for name, (_, help_text) in SUBCOMMANDS.items()]
     lines += ["", "Each subcommand takes Hydra overrides (key=value, group=option, -m for sweeps, --cfg job to print)."]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m hcbench.cli, as well as the hcbench script
+    main()

@@ -66,6 +66,8 @@ def test_a_non_editable_install_runs_outside_the_checkout(tmp_path):
 
     job = run(hcbench, "run", "--cfg", "job", "experiment=smoke")
     assert "experiment_name: smoke" in job and "finetune:" in job and "loop:" in job and "raters:" in job
+    job = run(hcbench, "sweep-report", "--cfg", "job", "multirun_dir=sweep")
+    assert "multirun_dir: sweep" in job
     job = run(hcbench, "generate", "--cfg", "job")
     assert "strength: 0.5" in job and "name: small" in job and "mel:" in job
     run(hcbench, "generate", "model=tiny", "model.steps=2", "n=1", "out=songs")  # the shipped preset loads

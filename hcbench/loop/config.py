@@ -21,7 +21,8 @@ class RequestConfig:
 
     per_iteration: int | list[int] = 200  # requests per iteration (a list gives one per iteration)
     active_raters: int | list[int] | None = None  # raters taking part per iteration; None: the whole population
-    inputs_per_request: int = 2  # input songs a rater brings
+    inputs_per_request: int | list[int] = 2  # input songs a rater brings; a list: each request brings one of
+                                             # these counts, drawn in equal shares (experiment=merges)
     pool_size: int = 10  # input songs on offer (corpus songs): the rows of Table 1
     pool_split: str = "heldout"  # corpus split they come from; heldout keeps them out of the base model's data
     strength: float = 0.5  # DDIM inversion depth: 0 returns the inputs, 1 ignores them
@@ -32,11 +33,18 @@ class RequestConfig:
         counts = self.per_iteration if isinstance(self.per_iteration, (list, tuple)) else [self.per_iteration]
         if not counts or min(counts) < 1:
             raise ConfigError(f"loop.requests.per_iteration must be >= 1 (or a list of such), got {self.per_iteration}")
-        if self.inputs_per_request < 1 or self.inputs_per_request > self.pool_size:
-            raise ConfigError(f"loop.requests.inputs_per_request must lie in [1, pool_size={self.pool_size}], "
-                              f"got {self.inputs_per_request}")
+        counts = self.input_counts
+        if not counts or min(counts) < 1 or max(counts) > self.pool_size:
+            raise ConfigError(f"loop.requests.inputs_per_request must lie in [1, pool_size={self.pool_size}] "
+                              f"(or be a list of such), got {self.inputs_per_request}")
         if not 0.0 < self.strength <= 1.0:
             raise ConfigError(f"loop.requests.strength must lie in (0, 1], got {self.strength}")
+
+    @property
+    def input_counts(self) -> list[int]:
+        """The numbers of input songs a request may bring."""
+        given = self.inputs_per_request
+        return [int(k) for k in given] if isinstance(given, (list, tuple)) else [int(given)]
 
 
 @dataclass

@@ -48,7 +48,8 @@ def plan_iteration(store: RunStore, iteration: int, cfg: LoopConfig, panel: Rate
     has_d = training.corpus_index is None
     old = has_d & (rng.random(n) < cfg.dispatch.p_old)
     pool_paths = [audio_path(store, i) for i in pool_ids]
-    inputs = panel.choose_inputs(raters, pool_paths, cfg.requests.inputs_per_request, (iteration,))
+    inputs = input_sets(panel.choose_inputs(raters, pool_paths, max(cfg.requests.input_counts), (iteration,)),
+                           cfg.requests.inputs_per_request, seed, iteration)
     request_repr = np.stack([similarity.represent_set(pool_images[row]) for row in inputs])  # one vector per set
     nearest = np.argmax(similarity.similarity(request_repr, training.representations), axis=1)
     paired = cfg.dispatch.evaluation == "paired" and iteration == cfg.iterations - 1
@@ -84,6 +85,15 @@ def _active_raters(rater_ids: np.ndarray, count: int | None, rng: np.random.Gene
     if count is None or count >= len(rater_ids):
         return np.asarray(rater_ids)
     return np.sort(rng.choice(rater_ids, int(count), replace=False))
+
+
+def input_sets(chosen: np.ndarray, counts: int | list[int], seed: int, iteration: int):
+    """Each request's input songs: all ``chosen`` (n, k) for one count, else the first of them up to a count
+    drawn per request (the first c of a sample without replacement are one of c), from a stream of its own."""
+    if not isinstance(counts, (list, tuple)):
+        return chosen
+    drawn = np.random.default_rng([seed, 11, iteration]).choice(np.asarray(counts, np.int64), len(chosen))
+    return [row[:count] for row, count in zip(chosen, drawn)]
 
 
 def _agreement_raters(active: np.ndarray, requester: int, k: int, rng: np.random.Generator) -> list[int]:

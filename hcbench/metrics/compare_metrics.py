@@ -80,21 +80,21 @@ def seed_rows(store: RunStore, compare_dir: Path) -> list[dict]:
     return rows
 
 
-def ranking(rows: list[dict]) -> list[str]:
-    """Methods by mean true utility, best first (ties by name)."""
-    return [r["method"] for r in sorted(rows, key=lambda r: (-_finite(r["utility"]["mean"]), r["method"]))]
+def ranking(rows: list[dict], item: str = "method", key: str = "utility") -> list[str]:
+    """Rows' ``item`` by mean ``key`` (true utility), best first (ties by name)."""
+    return [r[item] for r in sorted(rows, key=lambda r: (-_finite(r[key]["mean"]), r[item]))]
 
 
-def kendall_taus(rows: list[dict]) -> list[dict]:
-    """Kendall's tau between every two seeds' true utilities over the methods both evaluated."""
+def kendall_taus(rows: list[dict], item: str = "method", key: str = "utility") -> list[dict]:
+    """Kendall's tau between every two seeds' mean ``key`` (true utility) over the ``item``s both have."""
     by_seed: dict[int, dict[str, float]] = {}
     for r in rows:
-        by_seed.setdefault(r["seed"], {})[r["method"]] = r["utility"]["mean"]
+        by_seed.setdefault(r["seed"], {})[r[item]] = r[key]["mean"]
     taus = []
     for a, b in combinations(sorted(by_seed), 2):
         common = sorted(set(by_seed[a]) & set(by_seed[b]))
         tau = kendalltau([by_seed[a][m] for m in common], [by_seed[b][m] for m in common]).statistic
-        taus.append({"seeds": [a, b], "methods": len(common), "tau": float(tau)})
+        taus.append({"seeds": [a, b], f"{item}s": len(common), "tau": float(tau)})
     return taus
 
 

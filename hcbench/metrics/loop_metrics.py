@@ -12,6 +12,7 @@ import numpy as np
 from hcbench.atomic import save_npz_atomic
 from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
+from hcbench.metrics.input_counts import by_input_count
 from hcbench.metrics.version_steps import version_steps
 from hcbench.store import RunStore, queries
 
@@ -24,6 +25,7 @@ class RunMetrics:
     iterations: list[dict] = field(default_factory=list)
     table1: list[dict] = field(default_factory=list)  # one per input song
     steps: list[dict] = field(default_factory=list)  # evaluation: change from each version to the next, with CI
+    by_input_count: list[dict] = field(default_factory=list)  # evaluation per input count and version (several)
     versions: list[int] = field(default_factory=list)
 
 
@@ -49,6 +51,7 @@ def compute_metrics(store: RunStore) -> RunMetrics:
     metrics.table1 = _table1(store)
     if done:
         metrics.steps = version_steps(store, done[-1], resamples, seed)
+        metrics.by_input_count = by_input_count(store, done[-1], resamples, seed)
     return metrics
 
 

@@ -21,19 +21,28 @@ def version_steps(store: RunStore, iteration: int, resamples: int = 1000, seed: 
     rows = queries.rated_outputs_with_requests(store, iteration)
     versions = sorted({r["version"] for r in rows})
     is_paired = evaluation_mode(store) == "paired"
-    steps = []
-    for before, after in zip(versions, versions[1:]):
-        by_request = requests_by_key([r for r in rows if r["version"] in (before, after)])
-        paired = [g for g in by_request.values() if before in g and after in g] if is_paired else []
-        step = {"before": before, "after": after, "paired": bool(paired), "requests": len(paired)}
-        for key in ("stars", "utility"):
-            if paired:
-                step[key] = paired_change(paired, before, after, key, resamples, seed)
-            else:
-                step[key] = unpaired_change([r[key] for r in rows if r["version"] == before],
-                                            [r[key] for r in rows if r["version"] == after], resamples, seed)
-        steps.append(step)
-    return steps
+    return [_change(rows, before, after, is_paired, resamples, seed) for before, after in zip(versions, versions[1:])]
+
+
+def version_change(store: RunStore, iteration: int, before: int, after: int, resamples: int = 1000,
+                   seed: int = 0) -> dict:
+    """How ``after`` differs from ``before`` in ``iteration``'s ratings (as a row of ``version_steps``),
+    e.g. the last version against v0 in the evaluation."""
+    rows = queries.rated_outputs_with_requests(store, iteration)
+    return _change(rows, before, after, evaluation_mode(store) == "paired", resamples, seed)
+
+
+def _change(rows: list[dict], before: int, after: int, is_paired: bool, resamples: int, seed: int) -> dict:
+    by_request = requests_by_key([r for r in rows if r["version"] in (before, after)])
+    paired = [g for g in by_request.values() if before in g and after in g] if is_paired else []
+    change = {"before": before, "after": after, "paired": bool(paired), "requests": len(paired)}
+    for key in ("stars", "utility"):
+        if paired:
+            change[key] = paired_change(paired, before, after, key, resamples, seed)
+        else:
+            change[key] = unpaired_change([r[key] for r in rows if r["version"] == before],
+                                          [r[key] for r in rows if r["version"] == after], resamples, seed)
+    return change
 
 
 def evaluation_mode(store: RunStore) -> str:

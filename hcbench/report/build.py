@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from hcbench.atomic import write_text_atomic
+from hcbench.atomic import write_atomic, write_text_atomic
 from hcbench.metrics.loop_metrics import RunMetrics, compute_metrics
 from hcbench.report.html_page import SONGS_PER_VERSION, report_html
 from hcbench.report.markdown import report_markdown
@@ -19,9 +19,10 @@ def rebuild_report(store: RunStore, songs_per_version: int = SONGS_PER_VERSION) 
     lines += [json.dumps({"kind": "iteration", **r}) for r in metrics.iterations]
     lines += [json.dumps({"kind": "table1", **r}) for r in metrics.table1]
     lines += [json.dumps({"kind": "step", **r}) for r in metrics.steps]
+    lines += [json.dumps({"kind": "input_count", **r}) for r in metrics.by_input_count]  # only when counts differ
     write_text_atomic(run_dir / "metrics.jsonl", "\n".join(lines) + "\n")
     if metrics.cells:
-        plot_versions(metrics, run_dir / "versions.png")
+        write_atomic(run_dir / "versions.png", lambda tmp: plot_versions(metrics, tmp))
     title = f"hcbench run: {store.get_meta('config', {}).get('experiment_name', run_dir.name)} ({run_dir})"
     write_text_atomic(run_dir / "report.md", report_markdown(metrics, title))
     write_text_atomic(run_dir / "report.html", report_html(store, metrics, title, songs_per_version))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from hcbench.compare.evaluation import BASE
 from hcbench.metrics.compare_metrics import CompareMetrics
 from hcbench.report.formatting import change_text, ci_text, markdown_table, number_text
+from hcbench.report.rankings import rankings_text, taus_text
 
 HEADER = ["seed", "method", "stars", "stars (QC-weighted)", "true utility", "utility vs {ref} (paired)",
           "rating calls", "drift from v0", "diversity", "distance to corpus", "seconds per round"]
@@ -24,7 +25,7 @@ def compare_markdown(metrics: CompareMetrics, title: str) -> str:
              "between the final version's and v0's noise predictions on the same inputs, timesteps and noise. "
              + ("Methods marked * (oracle) learn from the truth: an upper bound, not a competitor." if
                 any(r["upper_bound"] for r in metrics.rows) else ""), "", comparison_table(metrics), "",
-             "## Ranking by true utility", "", _rankings(metrics), "", _taus(metrics), ""]
+             "## Ranking by true utility", "", rankings_text(metrics.rankings), "", taus_text(metrics.taus), ""]
     return "\n".join(parts)
 
 
@@ -37,22 +38,3 @@ def comparison_table(metrics: CompareMetrics) -> str:
              number_text(r["diversity"]), number_text(r["corpus_distance"]), number_text(r["seconds_per_round"], 1)]
             for r in metrics.rows]
     return markdown_table(header, rows)
-
-
-def _rankings(metrics: CompareMetrics) -> str:
-    """Best first; '=' joins methods of equal mean utility (the same songs, say)."""
-    lines = []
-    for r in metrics.rankings:
-        text = r["order"][0]
-        for i in range(1, len(r["order"])):
-            text += (" = " if r["utility"][i] == r["utility"][i - 1] else " > ") + r["order"][i]
-        lines.append(f"- seed {r['seed']}: {text}")
-    return "\n".join(lines)
-
-
-def _taus(metrics: CompareMetrics) -> str:
-    if not metrics.taus:
-        return "Kendall's tau between seeds: – (one seed)."
-    pairs = ", ".join(f"seeds {t['seeds'][0]}–{t['seeds'][1]}: {number_text(t['tau'])}" for t in metrics.taus)
-    mean = sum(t["tau"] for t in metrics.taus) / len(metrics.taus)
-    return f"Kendall's tau between seeds' rankings: {pairs} (mean {number_text(mean)}; 1 is the same order)."

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from hcbench.metrics.loop_metrics import RunMetrics, evaluation
 from hcbench.report.formatting import number_text
-from hcbench.report.tables import evaluation_table, steps_table
+from hcbench.report.tables import evaluation_table, input_count_table, steps_table
 from hcbench.store import RunStore, queries
 
 SONGS_PER_VERSION = 8  # keeps a default run's page light: each song brings its inputs' players and images too
@@ -52,7 +52,9 @@ def _summary(metrics: RunMetrics) -> str:
         "<h2>Evaluation: every version, rated side by side</h2>",
         "<p>Stars are what raters reported (raw, then QC-weighted); utility is the simulators' hidden truth. "
         "95% bootstrap intervals. Every table of the run is in <a href=\"report.md\">report.md</a>.</p>",
-        _table(*evaluation_table(evaluation(metrics))), _table(*steps_table(metrics.steps))])
+        _table(*evaluation_table(evaluation(metrics))), _table(*steps_table(metrics.steps)),
+        *(["<h2>Evaluation by input songs per request</h2>", _table(*input_count_table(metrics.by_input_count))]
+          if metrics.by_input_count else [])])
 
 
 def _version_section(version: int, songs: list[dict], inputs: dict[int, list[dict]], limit: int) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hcbench.report.formatting import ci_text, markdown_table, number_text
-from hcbench.report.tables import evaluation_table, steps_table
+from hcbench.report.tables import evaluation_table, input_count_table, steps_table
 from hcbench.metrics.loop_metrics import RunMetrics, evaluation
 
 
@@ -14,7 +14,7 @@ def report_markdown(metrics: RunMetrics, title: str) -> str:
              "Change from each version to the next. Paired: every version answered the same requests, and "
              "the interval resamples requests' within-request differences. Independent: each request drew one "
              "version at random (no confirmation bias), and each side is resampled on its own.", "",
-             _steps_table(metrics.steps), "",
+             _steps_table(metrics.steps), "", *_input_count_section(metrics.by_input_count),
              "## Table 1: mean rating per input song and version", "", table1_markdown(metrics), "",
              "## Per iteration and version", "", _cells_table(metrics.cells), "",
              "## Per iteration: training set, quality control, time", "", _iterations_table(metrics.iterations), ""]
@@ -37,6 +37,16 @@ def _evaluation_table(rows: list[dict]) -> str:
 
 def _steps_table(steps: list[dict]) -> str:
     return markdown_table(*steps_table(steps))
+
+
+def _input_count_section(rows: list[dict]) -> list[str]:
+    """The evaluation by input songs per request; nothing when every request brought as many."""
+    if not rows:
+        return []
+    return ["## Evaluation by input songs per request", "",
+            "The evaluation's ratings of new songs, split by how many input songs their request merged "
+            "(1: a variation of one song). 95% bootstrap intervals.", "", markdown_table(*input_count_table(rows)),
+            ""]
 
 
 def _cells_table(cells: list[dict]) -> str:

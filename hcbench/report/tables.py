@@ -21,3 +21,10 @@ def steps_table(steps: list[dict]) -> Table:
     return header, [[f"v{s['before']} -> v{s['after']}", "paired" if s["paired"] else "independent",
                      str(s["requests"]) if s["paired"] else "–", change_text(s["stars"]),
                      change_text(s["utility"], 3)] for s in steps]
+
+
+def input_count_table(rows: list[dict]) -> Table:
+    """One row per input count and version (``RunMetrics.by_input_count``)."""
+    header = ["input songs", "version", "ratings", "stars", "true utility"]
+    return header, [[str(r["inputs"]), f"v{r['version']}", str(r["ratings"]), ci_text(r["stars"]),
+                     ci_text(r["utility"], 3)] for r in rows]

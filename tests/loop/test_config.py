@@ -106,6 +106,30 @@ def test_the_ci_gate_runs_a_paired_evaluation_on_the_tiny_model():
     assert loop.requests.pool_size >= 7  # the pool's one inversion call is then batch-invariant on CPU
 
 
+def test_the_workflow_experiments_set_what_they_test():
+    """Each changes the default experiment in one respect, which its comment names."""
+    crowds = {name: instantiate(_run_config(f"experiment={name}").raters).mix
+              for name in ("lazy_crowd", "colluders", "drifting")}
+    assert crowds["lazy_crowd"]["lazy"] == 0.4 and crowds["colluders"]["colluder"] == 0.3
+    assert crowds["drifting"]["drifting"] == 0.6
+    drifting = _run_config("experiment=drifting")
+    assert drifting.raters.profiles.drifting.drift > 0 and instantiate(drifting.loop).versions == 5
+    merges = instantiate(_run_config("experiment=merges").loop)
+    assert merges.requests.input_counts == [1, 2, 3] and merges.requests.pool_size >= 3
+    long_run = instantiate(_run_config("experiment=long_run").loop)
+    assert long_run.versions == 10 and long_run.dispatch.evaluation == "paired"
+    for name in ("lazy_crowd", "colluders", "drifting", "merges", "long_run"):
+        cfg = _run_config(f"experiment={name}")
+        assert cfg.experiment_name == name and cfg.model.name == "small"  # the default experiment's scale
+        assert (conf_dir() / "experiment" / f"{name}.yaml").read_text().splitlines()[1].startswith("# Tests: ")
+
+
+def test_input_counts_are_one_number_or_a_list_within_the_pool():
+    assert instantiate(_run_config().loop).requests.input_counts == [2]
+    with pytest.raises(Exception, match="inputs_per_request"):
+        instantiate(_run_config("loop.requests.inputs_per_request=[1,11]").loop)
+
+
 def test_settings_can_change_per_iteration():
     assert [per_iteration([5, 50], t) for t in range(3)] == [5, 50, 50]
     assert per_iteration(7, 4) == 7

@@ -8,9 +8,38 @@ import pytest
 
 from hcbench.commands.run import run_experiment
 from hcbench.loop import collect
+from hcbench.loop.dispatch import input_sets
 from hcbench.metrics.loop_metrics import compute_metrics
 from hcbench.store import RunStore
 from tests.loop.conftest import loop_config
+
+
+def test_one_input_count_keeps_the_choice_and_a_list_cuts_each_request_to_a_drawn_count():
+    chosen = np.arange(300 * 3).reshape(300, 3)  # each row: a request's songs, best first
+    assert input_sets(chosen, 3, seed=0, iteration=1) is chosen
+    sets = input_sets(chosen, [1, 2, 3], seed=0, iteration=1)
+    sizes = np.array([len(s) for s in sets])
+    assert set(sizes) == {1, 2, 3} and all(0.25 < (sizes == k).mean() < 0.42 for k in (1, 2, 3))
+    assert all((s == row[:len(s)]).all() for s, row in zip(sets, chosen))  # the first songs of each choice
+    again = input_sets(chosen, [1, 2, 3], seed=0, iteration=1)
+    assert [len(s) for s in again] == list(sizes)  # drawn from the run seed and iteration
+    assert [len(s) for s in input_sets(chosen, [1, 2, 3], seed=0, iteration=2)] != list(sizes)
+
+
+@pytest.mark.slow
+def test_requests_of_one_run_can_merge_different_numbers_of_songs(tmp_path):
+    run_experiment(loop_config(tmp_path, "loop.versions=2", "loop.requests.inputs_per_request=[1,2,3]",
+                               "loop.dispatch.evaluation=paired", "loop.requests.per_iteration=[12,24]"))
+    store = RunStore(tmp_path, create=False)
+    sizes = store.column("SELECT COUNT(*) FROM request_inputs GROUP BY request_id")
+    assert set(sizes) == {1, 2, 3}
+    breakdown = compute_metrics(store).by_input_count
+    assert {(r["inputs"], r["version"]) for r in breakdown} == {(k, v) for k in (1, 2, 3) for v in (0, 1)}
+    assert sum(r["ratings"] for r in breakdown) == store.scalar(
+        "SELECT COUNT(*) FROM ratings r JOIN songs s ON s.id = r.song_id WHERE r.iteration = 1 "
+        "AND r.role IN ('served', 'agreement') AND s.kind = 'generated' AND s.iteration = 1")
+    assert "## Evaluation by input songs per request" in (tmp_path / "report.md").read_text()
+    assert "Evaluation by input songs per request" in (tmp_path / "report.html").read_text()
 
 
 @pytest.mark.slow
