@@ -12,6 +12,7 @@ import numpy as np
 from hcbench.atomic import save_npz_atomic
 from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
+from hcbench.metrics.pairwise_metrics import pairwise_figures
 from hcbench.metrics.version_steps import version_steps
 from hcbench.store import RunStore, queries
 
@@ -25,6 +26,7 @@ class RunMetrics:
     table1: list[dict] = field(default_factory=list)  # one per input song
     steps: list[dict] = field(default_factory=list)  # evaluation: change from each version to the next, with CI
     versions: list[int] = field(default_factory=list)
+    pairwise: list[dict] = field(default_factory=list)  # per iteration with pairwise answers (none: empty)
 
 
 def write_corpus_reference(run_dir: Path, images: np.ndarray) -> None:
@@ -47,6 +49,7 @@ def compute_metrics(store: RunStore) -> RunMetrics:
                                   **_cell(store, cell, reference, resamples, seed)})
         metrics.iterations.append(_iteration(store, iteration))
     metrics.table1 = _table1(store)
+    metrics.pairwise = pairwise_figures(store)
     if done:
         metrics.steps = version_steps(store, done[-1], resamples, seed)
     return metrics
@@ -92,8 +95,8 @@ def _qc_figures(store: RunStore, iteration: int) -> dict:
     """Flagged raters against the truth: precision and recall for the profiles QC should catch."""
     bad = set(store.get_meta("bad_profiles", []))
     rows = queries.qc_flags_and_profiles(store, iteration)
-    flagged = np.array([bool(r["flagged"]) for r in rows])
-    is_bad = np.array([r["profile"] in bad for r in rows])
+    flagged = np.array([bool(r["flagged"]) for r in rows], bool)  # no rows: an iteration that asked no ratings
+    is_bad = np.array([r["profile"] in bad for r in rows], bool)
     hits = int((flagged & is_bad).sum())
     by_profile: dict[str, list[int]] = {}
     for r in rows:

@@ -19,6 +19,7 @@ def rebuild_report(store: RunStore, songs_per_version: int = SONGS_PER_VERSION) 
     lines += [json.dumps({"kind": "iteration", **r}) for r in metrics.iterations]
     lines += [json.dumps({"kind": "table1", **r}) for r in metrics.table1]
     lines += [json.dumps({"kind": "step", **r}) for r in metrics.steps]
+    lines += [json.dumps({"kind": "pairwise", **r}) for r in metrics.pairwise]
     write_text_atomic(run_dir / "metrics.jsonl", "\n".join(lines) + "\n")
     if metrics.cells:
         plot_versions(metrics, run_dir / "versions.png")
