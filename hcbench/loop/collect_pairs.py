@@ -54,9 +54,9 @@ def pending_pair_asks(store: RunStore, iteration: int, questions: list[list[Pair
     missing."""
     questions = questions[:affordable([len(q) for q in questions], limit)]
     answered = queries.answered_pairs(store, iteration)
-    units = [(c, questions[i:i + CHUNK]) for c, i in enumerate(range(0, len(questions), CHUNK))]
-    return [(c, len(unit), asks) for c, unit in units if not answered.issuperset(map(_answer_key, asks := [
-        ask for question in unit for ask in question]))]
+    units = [(c, len(questions[i:i + CHUNK]), [ask for question in questions[i:i + CHUNK] for ask in question])
+             for c, i in enumerate(range(0, len(questions), CHUNK))]
+    return [(c, n, asks) for c, n, asks in units if not answered.issuperset(map(_answer_key, asks))]
 
 
 def record_preferences(store: RunStore, iteration: int, asks: list[PairAsk], chose_first: np.ndarray,

@@ -65,7 +65,7 @@ class Round:
     loop: LoopConfig  # the shared loop's settings (conf/loop/)
     finetune: FinetuneConfig  # the run's fine-tuner (conf/finetune/; a method picks its option)
     similarity: object  # hcbench.similarity.SongSimilarity
-    panel: RaterPanel  # who rates: a method that asks for more than stars (pairwise choices) asks it
+    panel: RaterPanel  # who rates (ratings and, for a method that ``AsksPairs``, pairwise answers)
 
 
 @runtime_checkable
