@@ -49,7 +49,8 @@ class SimulatedPanel:
 
     def prefer(self, rater_ids: np.ndarray, first: list[Path], second: list[Path], key: tuple[int, ...]) -> np.ndarray:
         self.population.reseed(*key)
-        return np.asarray(self.population.prefer(self.songs(first), self.songs(second), np.asarray(rater_ids, np.int64)))
+        raters = np.asarray(rater_ids, np.int64)
+        return np.asarray(self.population.prefer(self.songs(first), self.songs(second), raters))
 
     def sync(self, ratings_given: np.ndarray) -> None:
         self.population.set_clock(ratings_given)

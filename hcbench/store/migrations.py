@@ -102,7 +102,8 @@ def _v3_to_v4(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version n to n + 1
+# from version n to n + 1
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def upgrade(connection: sqlite3.Connection, target: int) -> None:

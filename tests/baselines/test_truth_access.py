@@ -30,8 +30,8 @@ PANEL_TRUTH = {"truth", "utility", "quality", "profiles", "population"}  # Simul
 TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|TABLE|UPDATE)\s+(?:IF NOT EXISTS\s+)?truth_(\w+)", re.IGNORECASE)
 ALLOWED = {
     "truth": {ORACLE, "hcbench/commands/rate.py"},
-    "recorder": {"hcbench/loop/collect.py", "hcbench/loop/collect_pairs.py", "hcbench/loop/runner.py", "hcbench/commands/run.py",
-                 "hcbench/commands/compare.py"},
+    "recorder": {"hcbench/loop/collect.py", "hcbench/loop/collect_pairs.py", "hcbench/loop/runner.py",
+                 "hcbench/commands/run.py", "hcbench/commands/compare.py"},
     "simulators": {ORACLE, "hcbench/commands/rate.py", "hcbench/commands/run.py", "hcbench/commands/compare.py"},
     "panel truth": {ORACLE},
     "truth table": {"hcbench/store/"},
