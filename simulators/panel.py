@@ -47,6 +47,11 @@ class SimulatedPanel:
         return Observed(np.asarray(ratings.stars, np.float64), np.asarray(ratings.listen_seconds, np.float64),
                         np.asarray(ratings.song_seconds, np.float64))
 
+    def prefer(self, rater_ids: np.ndarray, first: list[Path], second: list[Path], key: tuple[int, ...]) -> np.ndarray:
+        self.population.reseed(*key)
+        raters = np.asarray(rater_ids, np.int64)
+        return np.asarray(self.population.prefer(self.songs(first), self.songs(second), raters))
+
     def sync(self, ratings_given: np.ndarray) -> None:
         self.population.set_clock(ratings_given)
 
@@ -89,5 +94,15 @@ def truth_recorder(panel: SimulatedPanel):
 
     def record(store, rating_ids: list[int], rater_ids: np.ndarray, paths: list[Path]) -> None:
         records.true_utilities(store.connection, rating_ids, panel.utility(rater_ids, paths))
+
+    return record
+
+
+def pair_truth_recorder(panel: SimulatedPanel):
+    """The loop's ``record_pair_truth`` hook: each pairwise answer's true utility of both songs, in its transaction."""
+
+    def record(store, preference_ids: list[int], rater_ids: np.ndarray, first: list[Path], second: list[Path]):
+        records.true_preference_utilities(store.connection, preference_ids, panel.utility(rater_ids, first),
+                                          panel.utility(rater_ids, second))
 
     return record

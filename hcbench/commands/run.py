@@ -38,7 +38,7 @@ from hcbench.store import RunStore
 
 def run_experiment(cfg: DictConfig) -> Path:
     """Run or continue the experiment in ``cfg.run_dir``; returns the run directory."""
-    from simulators.panel import truth_recorder
+    from simulators.panel import pair_truth_recorder, truth_recorder
 
     seed_everything(cfg.seed)
     loop_cfg, finetune, similarity = instantiate(cfg.loop), instantiate(cfg.finetune), instantiate(cfg.similarity)
@@ -53,7 +53,7 @@ def run_experiment(cfg: DictConfig) -> Path:
     parts = LoopParts(cfg=loop_cfg, panel=panel, similarity=similarity, mel=mel, input_songs=input_songs,
                       input_index=input_index, base_songs=CorpusSongs("train", *corpus.spectrograms(mel, "train")),
                       method=method, finetune=finetune, seed=cfg.seed, budget=instantiate(cfg.budget),
-                      record_truth=truth_recorder(panel),
+                      record_truth=truth_recorder(panel), record_pair_truth=pair_truth_recorder(panel),
                       after_iteration=lambda s, t: print_iteration(rebuild_report(s), t))
     run_loop(store, versions, parts)
     console = Console()

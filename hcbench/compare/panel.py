@@ -31,5 +31,8 @@ class FreshDraws:
     def rate(self, rater_ids: np.ndarray, songs: list[Path], key: tuple[int, ...]) -> Observed:
         return self.panel.rate(rater_ids, songs, (self.salt, *key))
 
+    def prefer(self, rater_ids: np.ndarray, first: list[Path], second: list[Path], key: tuple[int, ...]) -> np.ndarray:
+        return self.panel.prefer(rater_ids, first, second, (self.salt, *key))
+
     def sync(self, ratings_given: np.ndarray) -> None:
         self.panel.sync(ratings_given)

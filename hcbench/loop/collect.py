@@ -52,14 +52,26 @@ def pending_asks(store: RunStore, iteration: int, asks_of: AsksOf,
 
     With a ``limit`` on the round's calls, only the requests it affords (from the first) are asked.
     """
+    requests, asks = _affordable_asks(store, iteration, asks_of, limit)
+    answered = queries.rated_requests(store, iteration)
+    units = [(c, len(requests[i:i + CHUNK]), [ask for request_asks in asks[i:i + CHUNK] for ask in request_asks])
+             for c, i in enumerate(range(0, len(requests), CHUNK))]
+    return [(c, n, unit_asks) for c, n, unit_asks in units  # a method may ask no ratings of some requests
+            if not answered.issuperset(ask.request_id for ask in unit_asks)]
+
+
+def asked_calls(store: RunStore, iteration: int, asks_of: AsksOf, limit: int | None = None) -> int:
+    """The rating calls ``iteration`` asks (answered or not) within ``limit``: it follows from the plan alone."""
+    return sum(len(a) for a in _affordable_asks(store, iteration, asks_of, limit)[1])
+
+
+def _affordable_asks(store: RunStore, iteration: int, asks_of: AsksOf,
+                     limit: int | None) -> tuple[list[dict], list[list[Ask]]]:
+    """The requests the round asks (from the first, while their calls fit in ``limit``) and each one's asks."""
     requests = queries.requests_to_rate(store, iteration)
     asks = [asks_of(request) for request in requests]
     asked = affordable([len(a) for a in asks], limit)
-    requests, asks = requests[:asked], asks[:asked]
-    answered = queries.rated_requests(store, iteration)
-    return [(c, len(requests[i:i + CHUNK]), [ask for request_asks in asks[i:i + CHUNK] for ask in request_asks])
-            for c, i in enumerate(range(0, asked, CHUNK))
-            if not answered.issuperset(r["id"] for r in requests[i:i + CHUNK])]
+    return requests[:asked], asks[:asked]
 
 
 def record_answers(store: RunStore, iteration: int, asks: list[Ask], observed: Observed,

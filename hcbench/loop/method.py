@@ -6,7 +6,8 @@ shared ones, times every stage and marks it done:
     plan       requests: who asks, with which input songs, for which version     shared
     generate   the requested songs                                             shared
     rate       the panel answers what ``Method.asks`` of each request           shared, asks: method
-               (within ``budget.ratings_per_round`` calls: ``hcbench.loop.budget``)
+               (within ``budget.ratings_per_round`` calls: ``hcbench.loop.budget``), then, for a
+               method that ``AsksPairs``, its pairwise questions with what the budget has left
     score      quality control, R (eq. 1), c (eq. 2), beats-the-reference       shared
     select     ``Method.training_signal``: answers -> what the next version learns from
     finetune   ``Method.next_version``: v(t+1), registered in ``Round.versions``
@@ -43,6 +44,18 @@ class Ask:
 
 
 @dataclass(frozen=True)
+class PairAsk:
+    """One pairwise answer asked of the panel: rater ``rater_id`` hears two songs and says which it prefers."""
+
+    request_id: int  # the request whose rater (or agreement rater) is asked
+    rater_id: int
+    first_song_id: int  # heard first
+    second_song_id: int
+    first_audio: str  # relative to the run directory
+    second_audio: str
+
+
+@dataclass(frozen=True)
 class Round:
     """One iteration of a run, as a method's stages see it."""
 
@@ -52,7 +65,7 @@ class Round:
     loop: LoopConfig  # the shared loop's settings (conf/loop/)
     finetune: FinetuneConfig  # the run's fine-tuner (conf/finetune/; a method picks its option)
     similarity: object  # hcbench.similarity.SongSimilarity
-    panel: RaterPanel  # who rates: a method that asks for more than stars (pairwise choices) asks it
+    panel: RaterPanel  # who rates (ratings and, for a method that ``AsksPairs``, pairwise answers)
 
 
 @runtime_checkable
@@ -67,3 +80,19 @@ class Method(Protocol):
 
     def next_version(self, round: Round) -> dict:
         """Make v(iteration + 1) from the signal and register it in ``round.versions``; returns a summary."""
+
+
+@runtime_checkable
+class AsksPairs(Protocol):
+    """A method that asks pairwise questions too; the rate stage asks them after ``Method.asks``' ratings.
+
+    The answers land in the store (``preferences``) as they come, and the method's later stages
+    read them from there: the panel may be people on a web page answering in their own time.
+    """
+
+    def pair_asks(self, store: RunStore, iteration: int) -> list[list[PairAsk]]:
+        """``iteration``'s questions in asking order, each a list of the answers it asks (one rating call each).
+
+        They must follow from the plan and the generated songs alone, never from answers, so that
+        a resumed or live round asks exactly what an uninterrupted one asks.
+        """

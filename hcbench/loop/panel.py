@@ -32,5 +32,8 @@ class RaterPanel(Protocol):
     def rate(self, rater_ids: np.ndarray, songs: list[Path], key: tuple[int, ...]) -> Observed:
         """Rater ``rater_ids[i]`` listens to ``songs[i]`` and rates it."""
 
+    def prefer(self, rater_ids: np.ndarray, first: list[Path], second: list[Path], key: tuple[int, ...]) -> np.ndarray:
+        """Rater ``rater_ids[i]`` hears ``first[i]`` and ``second[i]``: True where it prefers the first."""
+
     def sync(self, ratings_given: np.ndarray) -> None:
-        """On resume: how many ratings each rater has given so far (the store's count)."""
+        """On resume: how many answers (ratings and pairwise answers) each rater has given so far."""

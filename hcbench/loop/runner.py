@@ -19,12 +19,13 @@ import numpy as np
 
 from hcbench.audio import MelConfig
 from hcbench.loop.budget import BudgetConfig
-from hcbench.loop.collect import TruthRecorder, collect_ratings
+from hcbench.loop.collect import TruthRecorder, asked_calls, collect_ratings
+from hcbench.loop.collect_pairs import PairTruthRecorder, collect_preferences
 from hcbench.loop.config import FinetuneConfig, LoopConfig
 from hcbench.loop.dispatch import plan_iteration, training_pool
 from hcbench.loop.generation import generate_songs
 from hcbench.loop.inversions import PoolInversions
-from hcbench.loop.method import Method, Round
+from hcbench.loop.method import AsksPairs, Method, Round
 from hcbench.loop.panel import RaterPanel
 from hcbench.loop.pool import CorpusSongs, register_corpus_song
 from hcbench.loop.scoring import score_iteration
@@ -50,6 +51,7 @@ class LoopParts:
     seed: int
     budget: BudgetConfig = field(default_factory=BudgetConfig)  # rating calls per round (default: unlimited)
     record_truth: TruthRecorder | None = None
+    record_pair_truth: PairTruthRecorder | None = None  # the same for pairwise answers
     after_iteration: Callable[[RunStore, int], None] | None = None  # metrics, report, terminal table
     _base_repr: np.ndarray | None = field(default=None, repr=False)
     _inversions: PoolInversions | None = field(default=None, repr=False)
@@ -99,9 +101,15 @@ def _stages(store: RunStore, versions: Versions, parts: LoopParts, iteration: in
             method.next_version(round_)
 
     budget = parts.budget.round(iteration, cfg.iterations)
-    stages = [("plan", plan), ("generate", generate),
-              ("rate", lambda: collect_ratings(store, iteration, parts.panel, method.asks, parts.record_truth,
-                                               budget)),
+
+    def rate():
+        collect_ratings(store, iteration, parts.panel, method.asks, parts.record_truth, budget)
+        if isinstance(method, AsksPairs):  # pairwise questions take what the ratings left of the budget
+            collect_preferences(store, iteration, parts.panel, method.pair_asks(store, iteration),
+                                parts.record_pair_truth, budget, asked_calls(store, iteration, method.asks,
+                                                                             budget.limit))
+
+    stages = [("plan", plan), ("generate", generate), ("rate", rate),
               ("score", lambda: score_iteration(store, iteration, cfg, parts.similarity))]
     if iteration < cfg.iterations - 1:
         stages += [("select", lambda: method.training_signal(round_)), ("finetune", next_version)]

@@ -13,6 +13,7 @@ from hcbench.atomic import save_npz_atomic
 from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
 from hcbench.metrics.input_counts import by_input_count
+from hcbench.metrics.pairwise_metrics import pairwise_figures
 from hcbench.metrics.version_steps import version_steps
 from hcbench.store import RunStore, queries
 
@@ -27,6 +28,7 @@ class RunMetrics:
     steps: list[dict] = field(default_factory=list)  # evaluation: change from each version to the next, with CI
     by_input_count: list[dict] = field(default_factory=list)  # evaluation per input count and version (several)
     versions: list[int] = field(default_factory=list)
+    pairwise: list[dict] = field(default_factory=list)  # per iteration with pairwise answers (none: empty)
 
 
 def write_corpus_reference(run_dir: Path, images: np.ndarray) -> None:
@@ -49,6 +51,7 @@ def compute_metrics(store: RunStore) -> RunMetrics:
                                   **_cell(store, cell, reference, resamples, seed)})
         metrics.iterations.append(_iteration(store, iteration))
     metrics.table1 = _table1(store)
+    metrics.pairwise = pairwise_figures(store)
     if done:
         metrics.steps = version_steps(store, done[-1], resamples, seed)
         metrics.by_input_count = by_input_count(store, done[-1], resamples, seed)
@@ -95,8 +98,8 @@ def _qc_figures(store: RunStore, iteration: int) -> dict:
     """Flagged raters against the truth: precision and recall for the profiles QC should catch."""
     bad = set(store.get_meta("bad_profiles", []))
     rows = queries.qc_flags_and_profiles(store, iteration)
-    flagged = np.array([bool(r["flagged"]) for r in rows])
-    is_bad = np.array([r["profile"] in bad for r in rows])
+    flagged = np.array([bool(r["flagged"]) for r in rows], bool)  # no rows: an iteration that asked no ratings
+    is_bad = np.array([r["profile"] in bad for r in rows], bool)
     hits = int((flagged & is_bad).sum())
     by_profile: dict[str, list[int]] = {}
     for r in rows:

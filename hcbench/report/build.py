@@ -20,6 +20,7 @@ def rebuild_report(store: RunStore, songs_per_version: int = SONGS_PER_VERSION) 
     lines += [json.dumps({"kind": "table1", **r}) for r in metrics.table1]
     lines += [json.dumps({"kind": "step", **r}) for r in metrics.steps]
     lines += [json.dumps({"kind": "input_count", **r}) for r in metrics.by_input_count]  # only when counts differ
+    lines += [json.dumps({"kind": "pairwise", **r}) for r in metrics.pairwise]
     write_text_atomic(run_dir / "metrics.jsonl", "\n".join(lines) + "\n")
     if metrics.cells:
         write_atomic(run_dir / "versions.png", lambda tmp: plot_versions(metrics, tmp))

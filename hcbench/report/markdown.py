@@ -18,6 +18,10 @@ def report_markdown(metrics: RunMetrics, title: str) -> str:
              "## Table 1: mean rating per input song and version", "", table1_markdown(metrics), "",
              "## Per iteration and version", "", _cells_table(metrics.cells), "",
              "## Per iteration: training set, quality control, time", "", _iterations_table(metrics.iterations), ""]
+    if metrics.pairwise:  # only a method that asks which of two songs a rater prefers
+        parts += ["## Pairwise answers", "", "Truth agreement: share of answers that chose the song of higher "
+                  "true utility to the rater (the simulators' hidden truth).", "", _pairwise_table(metrics.pairwise),
+                  ""]
     return "\n".join(parts)
 
 
@@ -70,6 +74,12 @@ def _iteration_cells(r: dict) -> list[str]:
             f"{qc['flagged']}/{qc['raters']}", _pct(qc["precision"]), _pct(qc["recall"]),
             ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
             ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]
+
+
+def _pairwise_table(rows: list[dict]) -> str:
+    return markdown_table(["iteration", "answers", "questions", "truth agreement"],
+                          [[str(r["iteration"]), str(r["answers"]), str(r["questions"]),
+                            "–" if r["truth_agreement"] is None else _pct(r["truth_agreement"])] for r in rows])
 
 
 def _pct(value) -> str:

@@ -77,7 +77,33 @@ def _v2_to_v3(db: sqlite3.Connection) -> None:
         db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
 
 
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}  # from version n to n + 1
+_PREFERENCES_V4 = ("""
+CREATE TABLE preferences (
+    id INTEGER PRIMARY KEY,
+    iteration INTEGER NOT NULL,
+    request_id INTEGER NOT NULL REFERENCES requests(id),
+    rater_id INTEGER NOT NULL REFERENCES raters(id),
+    first_song_id INTEGER NOT NULL REFERENCES songs(id),
+    second_song_id INTEGER NOT NULL REFERENCES songs(id),
+    chose_first INTEGER NOT NULL CHECK (chose_first IN (0, 1)),
+    created_at REAL NOT NULL,
+    UNIQUE (iteration, rater_id, first_song_id, second_song_id)
+)""", """
+CREATE TABLE truth_preferences (
+    preference_id INTEGER PRIMARY KEY REFERENCES preferences(id),
+    first_utility REAL NOT NULL,
+    second_utility REAL NOT NULL
+)""", "CREATE INDEX preferences_by_iteration ON preferences(iteration)")
+
+
+def _v3_to_v4(db: sqlite3.Connection) -> None:
+    """Pairwise answers get their tables; a v3 run asked for none, so they start empty."""
+    for statement in _PREFERENCES_V4:
+        db.execute(statement)
+
+
+# from version n to n + 1
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def upgrade(connection: sqlite3.Connection, target: int) -> None:

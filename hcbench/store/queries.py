@@ -76,10 +76,11 @@ def rated_requests(store: RunStore, iteration: int) -> set[int]:
 
 
 def ratings_per_rater(store: RunStore, n_raters: int) -> np.ndarray:
-    """How many ratings each rater 0..n_raters-1 has given so far."""
+    """How many answers (ratings and pairwise answers) each rater 0..n_raters-1 has given so far."""
     counts = np.zeros(n_raters, np.int64)
-    for row in store.rows("SELECT rater_id, COUNT(*) AS n FROM ratings GROUP BY rater_id"):
-        counts[row["rater_id"]] = row["n"]
+    for table in ("ratings", "preferences"):
+        for row in store.rows(f"SELECT rater_id, COUNT(*) AS n FROM {table} GROUP BY rater_id"):
+            counts[row["rater_id"]] += row["n"]
     return counts
 
 
@@ -102,6 +103,20 @@ def ratings_of(store: RunStore, iteration: int) -> list[dict]:
     """request_id, rater_id, song_id and role of every rating given in ``iteration``, in the order given."""
     return store.rows("SELECT request_id, rater_id, song_id, role FROM ratings WHERE iteration = ? ORDER BY id",
                       (iteration,))
+
+
+def answered_pairs(store: RunStore, iteration: int) -> set[tuple[int, int, int]]:
+    """(rater, first song, second song) of every pairwise answer given in ``iteration``."""
+    return {(r["rater_id"], r["first_song_id"], r["second_song_id"]) for r in store.rows(
+        "SELECT rater_id, first_song_id, second_song_id FROM preferences WHERE iteration = ?", (iteration,))}
+
+
+def preferences_of(store: RunStore, iterations: list[int]) -> list[dict]:
+    """iteration, rater_id, first_song_id, second_song_id and chose_first of every pairwise answer given in
+    ``iterations``, in the order stored (answers may arrive in any order; each is read as it was stored)."""
+    marks = ",".join("?" * len(iterations))
+    return store.rows(f"SELECT iteration, rater_id, first_song_id, second_song_id, chose_first FROM preferences "
+                      f"WHERE iteration IN ({marks}) ORDER BY id", [int(i) for i in iterations])
 
 
 def charged_rating_calls(store: RunStore) -> int:
@@ -220,6 +235,14 @@ def rated_outputs_with_requests(store: RunStore, iteration: int) -> list[dict]:
                    (SELECT song_id FROM request_inputs WHERE request_id = q.id ORDER BY song_id)) AS inputs
         FROM ({_RATED_OUTPUTS}) o JOIN ratings r ON r.id = o.id JOIN requests q ON q.id = r.request_id
         WHERE o.iteration = ?""", (iteration,))
+
+
+def pairwise_answers(store: RunStore) -> list[dict]:
+    """Every pairwise answer (iteration, songs, chose_first) with the rater's true utility of each song (hidden
+    table; None without it), in the order stored."""
+    return store.rows("SELECT p.iteration, p.first_song_id, p.second_song_id, p.chose_first, t.first_utility, "
+                      "t.second_utility FROM preferences p LEFT JOIN truth_preferences t ON t.preference_id = p.id "
+                      "ORDER BY p.id")
 
 
 # --- what the listening report reads -------------------------------------------------------------------------

@@ -53,6 +53,16 @@ def rating(db: sqlite3.Connection, request_id: int, rater: int, song: int, role:
     return int(cursor.lastrowid)
 
 
+def preference(db: sqlite3.Connection, iteration: int, request_id: int, rater: int, first: int, second: int,
+               chose_first: bool, created_at: float) -> int:
+    """One rater's pairwise answer: whether it prefers song ``first`` to song ``second``; returns its id."""
+    cursor = db.execute(
+        "INSERT INTO preferences (iteration, request_id, rater_id, first_song_id, second_song_id, chose_first, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", (iteration, request_id, rater, first, second, int(chose_first),
+                                                     created_at))
+    return int(cursor.lastrowid)
+
+
 def rating_calls(db: sqlite3.Connection, iteration: int, calls: int, budget: int | None, charged: bool) -> None:
     """Add ``calls`` answered rating calls to ``iteration``'s count, with the round's budget (None: unlimited)."""
     db.execute("INSERT INTO rating_calls (iteration, calls, budget, charged) VALUES (?, ?, ?, ?) "
@@ -111,6 +121,13 @@ def true_profiles(db: sqlite3.Connection, rater_ids: Iterable[int], profiles: It
     """The hidden table of each simulated rater's true profile."""
     db.executemany("INSERT OR IGNORE INTO truth_raters VALUES (?, ?)",
                    [(int(i), str(p)) for i, p in zip(rater_ids, profiles)])
+
+
+def true_preference_utilities(db: sqlite3.Connection, preference_ids: Iterable[int], first: Iterable[float],
+                               second: Iterable[float]) -> None:
+    """The hidden table of each pairwise answer's true utility of its two songs to its rater."""
+    db.executemany("INSERT OR REPLACE INTO truth_preferences VALUES (?, ?, ?)",
+                   [(int(i), float(a), float(b)) for i, a, b in zip(preference_ids, first, second)])
 
 
 def true_utilities(db: sqlite3.Connection, rating_ids: Iterable[int], utilities: Iterable[float]) -> None:

@@ -7,9 +7,10 @@ never reads; metrics and reports join them in.
 Version 2 calls the nearest training sample that a request's song is compared with its
 "reference" (version 1 said "baseline"; ``hcbench.store.migrations`` upgrades such runs),
 so that "baseline" can name a method compared with the paper's loop. Version 3 counts each
-round's rating calls (``rating_calls``): what a method spent of its budget.
+round's rating calls (``rating_calls``): what a method spent of its budget. Version 4 keeps
+pairwise answers (``preferences``: which of two songs a rater prefers) beside the ratings.
 """
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -69,6 +70,17 @@ CREATE TABLE IF NOT EXISTS ratings (
     created_at REAL NOT NULL,
     UNIQUE (request_id, rater_id, song_id, role)   -- a resumed run cannot rate twice
 );
+CREATE TABLE IF NOT EXISTS preferences (
+    id INTEGER PRIMARY KEY,
+    iteration INTEGER NOT NULL,
+    request_id INTEGER NOT NULL REFERENCES requests(id),  -- the request whose raters were asked
+    rater_id INTEGER NOT NULL REFERENCES raters(id),
+    first_song_id INTEGER NOT NULL REFERENCES songs(id),   -- heard first
+    second_song_id INTEGER NOT NULL REFERENCES songs(id),
+    chose_first INTEGER NOT NULL CHECK (chose_first IN (0, 1)),  -- 1: the rater prefers the first song
+    created_at REAL NOT NULL,
+    UNIQUE (iteration, rater_id, first_song_id, second_song_id)  -- a resumed run cannot answer twice
+);
 CREATE TABLE IF NOT EXISTS rating_calls (
     iteration INTEGER PRIMARY KEY,
     calls INTEGER NOT NULL,                   -- answered: one rater's stars+listening for a song, or a pairwise answer
@@ -126,6 +138,11 @@ CREATE TABLE IF NOT EXISTS truth_ratings (
     rating_id INTEGER PRIMARY KEY REFERENCES ratings(id),
     utility REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS truth_preferences (
+    preference_id INTEGER PRIMARY KEY REFERENCES preferences(id),
+    first_utility REAL NOT NULL,              -- the rater's true utility of the first song
+    second_utility REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS truth_songs (
     song_id INTEGER PRIMARY KEY REFERENCES songs(id),
     quality REAL NOT NULL
@@ -133,4 +150,5 @@ CREATE TABLE IF NOT EXISTS truth_songs (
 CREATE INDEX IF NOT EXISTS ratings_by_song ON ratings(song_id);
 CREATE INDEX IF NOT EXISTS ratings_by_iteration ON ratings(iteration);
 CREATE INDEX IF NOT EXISTS requests_by_iteration ON requests(iteration);
+CREATE INDEX IF NOT EXISTS preferences_by_iteration ON preferences(iteration);
 """

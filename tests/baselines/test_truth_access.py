@@ -2,14 +2,14 @@
 
 The truth is reachable four ways outside simulators/: ``ground_truth`` (and the panel's
 ``truth``, ``utility``, ``quality``, ``profiles`` and ``population``, which lead to it), the
-truth recorder that writes each rating's true utility, the store's ``truth_*`` tables, and the
-queries that read them. Each is allowed only where it does not feed training:
+truth recorders that write each rating's (and pairwise answer's) true utility, the store's
+``truth_*`` tables, and the queries that read them. Each is allowed only where it does not feed training:
 
 - ``ground_truth``: the oracle (the upper bound, the one method that trains on the truth) and
   ``hcbench rate`` (reports simulated ratings against the truth; trains nothing);
-- the truth recorder: the collector that calls it after storing answers, the runner that passes
-  it on, and ``hcbench run`` and ``hcbench compare``'s shared evaluation, which wire the simulated
-  panel's in (it writes, never reads);
+- the truth recorders (of ratings and of pairwise answers): the collectors that call them after storing
+  answers, the runner that passes them on, and ``hcbench run`` and ``hcbench compare``'s shared
+  evaluation, which wire the simulated panel's in (they write, never read);
 - ``truth_*`` tables: hcbench/store/ (schema, writes, migrations, and the queries below);
 - the queries that read them: hcbench/metrics/ and hcbench/report/, which evaluate.
 """
@@ -24,13 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("hcbench", "baselines")
 ORACLE = "baselines/oracle.py"
 TRUTH = {"ground_truth", "GroundTruth"}
-RECORDER = {"truth_recorder", "record_truth", "TruthRecorder", "record_rater_truth"}
+RECORDER = {"truth_recorder", "record_truth", "TruthRecorder", "record_rater_truth", "pair_truth_recorder",
+            "record_pair_truth", "PairTruthRecorder"}
 PANEL_TRUTH = {"truth", "utility", "quality", "profiles", "population"}  # SimulatedPanel's ways to the truth
 TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|TABLE|UPDATE)\s+(?:IF NOT EXISTS\s+)?truth_(\w+)", re.IGNORECASE)
 ALLOWED = {
     "truth": {ORACLE, "hcbench/commands/rate.py"},
-    "recorder": {"hcbench/loop/collect.py", "hcbench/loop/runner.py", "hcbench/commands/run.py",
-                 "hcbench/commands/compare.py"},
+    "recorder": {"hcbench/loop/collect.py", "hcbench/loop/collect_pairs.py", "hcbench/loop/runner.py",
+                 "hcbench/commands/run.py", "hcbench/commands/compare.py"},
     "simulators": {ORACLE, "hcbench/commands/rate.py", "hcbench/commands/run.py", "hcbench/commands/compare.py"},
     "panel truth": {ORACLE},
     "truth table": {"hcbench/store/"},

@@ -29,7 +29,7 @@ def test_a_version_1_run_is_upgraded_with_every_row_kept_and_baseline_renamed_re
         before = {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                   for table in ("ratings", "requests", "song_scores", "training_set", "truth_ratings", "rating_qc")}
     store = RunStore(run_dir, create=False)
-    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 3
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
     assert "reference_song_id" in _columns(store, "requests") and "baseline_song_id" not in _columns(store, "requests")
     assert "reference_score" in _columns(store, "song_scores")
     after = {table: [tuple(row.values()) for row in store.rows(f"SELECT * FROM {table} ORDER BY 1, 2")]
@@ -111,3 +111,19 @@ def test_a_database_from_a_newer_hcbench_names_the_fix(tmp_path):
     db.close()
     with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1}.*upgrade hcbench"):
         RunStore(tmp_path, create=False)
+
+
+def test_a_version_3_run_gets_empty_tables_for_pairwise_answers_and_keeps_its_rows(tmp_path):
+    from hcbench.store import migrations
+
+    run_dir = _v1_run(tmp_path / "old")
+    with sqlite3.connect(run_dir / "run.db") as db:  # bring it to version 3 as that hcbench left it
+        for step in (1, 2):
+            migrations.UPGRADES[step](db)
+        db.execute("PRAGMA user_version = 3")
+        ratings = db.execute("SELECT * FROM ratings ORDER BY id").fetchall()
+    store = RunStore(run_dir, create=False)
+    assert store.scalar("PRAGMA user_version") == 4
+    assert [tuple(r.values()) for r in store.rows("SELECT * FROM ratings ORDER BY id")] == ratings
+    assert queries.preferences_of(store, [0, 1]) == [] and queries.pairwise_answers(store) == []
+    assert queries.ratings_per_rater(store, 3).sum() == len(ratings)
