@@ -88,6 +88,13 @@ def ratings_up_to(store: RunStore, iteration: int) -> list[dict]:
     return store.rows("SELECT * FROM ratings WHERE iteration <= ? ORDER BY id", (iteration,))
 
 
+def weighted_ratings_up_to(store: RunStore, iteration: int) -> list[dict]:
+    """song_id, stars, listen_seconds, song_seconds and QC weight (the pass of the rating's own iteration) of
+    every rating given in iterations 0..``iteration``, in the order given: what a reward model learns from."""
+    return store.rows("SELECT r.song_id, r.stars, r.listen_seconds, r.song_seconds, q.weight FROM ratings r "
+                      "JOIN rating_qc q ON q.rating_id = r.id WHERE r.iteration <= ? ORDER BY r.id", (iteration,))
+
+
 def rating_count(store: RunStore, iteration: int) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM ratings WHERE iteration = ?", (iteration,)))
 
