@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hcbench.loop.method import Round
 from hcbench.loop.paper import PaperLoop
-from hcbench.loop.reward_ratings import fit_on_ratings
+from hcbench.loop.reward_ratings import fit_on_ratings, record_fit
 from hcbench.models.best_of_n import weights_of, write_best_of_n
 
 
@@ -30,5 +30,6 @@ class BestOfN(PaperLoop):
         reward = fit_on_ratings(round.store, old, round.similarity, round.loop.rating, self.seed)
         folder = write_best_of_n(round.versions.folder(old + 1) / "model", weights_of(round.versions.path(old)),
                                  self.n, reward)
+        record_fit(round.store, old, reward)
         round.versions.register(old + 1, folder, train_size=0, iteration=old)
         return {"steps": 0, "candidates": self.n, **{f"reward_{k}": v for k, v in reward.fit.items()}}

@@ -31,6 +31,11 @@ def fit_on_ratings(store: RunStore, iteration: int, similarity, rating: RatingCo
     return RewardModel(**{**model.__dict__, "fit": {**model.fit, "iteration": iteration}})
 
 
+def record_fit(store: RunStore, iteration: int, model: RewardModel) -> None:
+    """Keep the fit of the reward model fitted after ``iteration`` in the store, where the run's metrics read it."""
+    store.set_meta(queries.REWARD_MODEL_META, {**queries.reward_model_fits(store), str(iteration): model.fit})
+
+
 def _dims(store: RunStore, similarity) -> int:
     """The representation's width, from one song the store holds (every run registers its input pool)."""
     first = int(store.scalar("SELECT MIN(id) FROM songs"))
