@@ -33,6 +33,8 @@ HOMES = [  # (primary config, overrides, node): where each class conf/ builds ge
     ("run", ("method=random_selection",), "method"),
     ("run", ("method=oracle",), "method"),
     ("run", ("method=pairwise_dpo",), "method"),
+    ("run", ("method=best_of_n",), "method"),
+    ("run", ("method=rwr",), "method"),
     ("run", NO_EXPERIMENT, "loop"),
     ("run", NO_EXPERIMENT, "space"),
     ("run", NO_EXPERIMENT, "raters"),

@@ -103,13 +103,13 @@ def _side_by_side(store: RunStore, cfg: DictConfig, judged) -> None:
     from simulators.panel import truth_recorder
 
     seed_everything(cfg.seed)
-    loop = instantiate(cfg.loop)
-    versions = evaluation_versions(store, judged, cfg.model.steps, cfg.model.batch_size, cfg.device)
+    loop, similarity = instantiate(cfg.loop), instantiate(cfg.similarity)
+    versions = evaluation_versions(store, judged, cfg.model.steps, cfg.model.batch_size, cfg.device, similarity)
     mel = versions.generator(0).mel
     corpus, panel, input_songs, input_index = simulated_users(cfg, store, mel, loop.requests)
     base = load_generator(cfg.model.path, cfg.model.steps, cfg.model.batch_size, cfg.device).eval_mode()
     record_drift(store, versions, judged, base, input_songs.images[input_index], loop.requests.strength)
-    parts = LoopParts(cfg=loop, panel=FreshDraws(panel), similarity=instantiate(cfg.similarity), mel=mel,
+    parts = LoopParts(cfg=loop, panel=FreshDraws(panel), similarity=similarity, mel=mel,
                       input_songs=input_songs, input_index=input_index,
                       base_songs=CorpusSongs("train", *corpus.spectrograms(mel, "train")), method=SideBySide(),
                       finetune=None, seed=evaluation_seed(cfg.seed), record_truth=truth_recorder(panel))

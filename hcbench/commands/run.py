@@ -47,7 +47,7 @@ def run_experiment(cfg: DictConfig) -> Path:
         raise ConfigError(f"method {cfg.method._target_} lacks one of asks, training_signal and next_version "
                           "(hcbench.loop.method.Method)")
     store = _open_store(cfg)
-    versions = Versions(store, cfg.model.path, cfg.model.steps, cfg.model.batch_size, cfg.device)
+    versions = Versions(store, cfg.model.path, cfg.model.steps, cfg.model.batch_size, cfg.device, similarity)
     mel = versions.generator(0).mel
     corpus, panel, input_songs, input_index = simulated_users(cfg, store, mel, loop_cfg.requests)
     parts = LoopParts(cfg=loop_cfg, panel=panel, similarity=similarity, mel=mel, input_songs=input_songs,

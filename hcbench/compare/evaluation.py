@@ -97,13 +97,14 @@ def open_evaluation(folder: Path, record: dict) -> RunStore:
     return store
 
 
-def evaluation_versions(store: RunStore, judged: list[Entry], steps: int, batch_size: int, device: str) -> Versions:
-    """The evaluation's versions: version i is ``judged[i]``'s model."""
+def evaluation_versions(store: RunStore, judged: list[Entry], steps: int, batch_size: int, device: str,
+                        similarity) -> Versions:
+    """The evaluation's versions: version i is ``judged[i]``'s model, serving as in its run (best-of-n too)."""
     if not queries.version_ids(store):
         with store.transaction() as db:
             for i, entry in enumerate(judged):
                 records.version(db, i, None, entry.model_path, train_size=0, iteration=0)
-    return Versions(store, judged[0].model_path, steps, batch_size, device)
+    return Versions(store, judged[0].model_path, steps, batch_size, device, similarity)
 
 
 def record_drift(store: RunStore, versions: Versions, judged: list[Entry], base: Generator, images: np.ndarray,

@@ -1,18 +1,24 @@
-"""The model versions of a run: v0 is the base model, v(n+1) is fine-tuned from v(n) in the run directory."""
+"""The model versions of a run: v0 is the base model, v(n+1) is made from v(n) in the run directory.
+
+A version is loaded as it serves (``hcbench.models.best_of_n.load_version``): its weights, or a
+best-of-n rule over another version's weights, which needs the run's ``similarity``.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 from hcbench.models.generator import Generator
-from hcbench.models.model_dir import load_generator
+from hcbench.models.best_of_n import load_version
 from hcbench.store import RunStore, queries, records
 
 
 class Versions:
     """Loads each version once; ``steps`` and ``batch_size`` come from the run's model config."""
 
-    def __init__(self, store: RunStore, base_path: str, steps: int, batch_size: int, device: str = "cpu"):
+    def __init__(self, store: RunStore, base_path: str, steps: int, batch_size: int, device: str = "cpu",
+                 similarity=None):
         self.store, self.steps, self.batch_size, self.device = store, steps, batch_size, device
+        self.similarity = similarity  # the run's SongSimilarity: what a best-of-n version's reward model reads
         self._loaded: dict[int, Generator] = {}
         if not self.ids():
             with store.transaction() as db:
@@ -30,7 +36,7 @@ class Versions:
     def generator(self, version: int) -> Generator:
         if version not in self._loaded:
             path = self.path(version)
-            self._loaded[version] = load_generator(path, self.steps, self.batch_size, self.device).eval_mode()
+            self._loaded[version] = load_version(path, self.steps, self.batch_size, self.device, self.similarity)
         return self._loaded[version]
 
     def register(self, version: int, model_dir: Path, train_size: int, iteration: int) -> None:

@@ -91,7 +91,14 @@ def _iteration(store: RunStore, iteration: int) -> dict:
         "added_to_d": added, "purged": purged, "train_size": queries.training_set_size(store, after_iteration=iteration),
         "beat_reference": _share(queries.beats_reference(store, iteration)),
         "qc": _qc_figures(store, iteration), "seconds": stages,
+        **_reward_model_fit(store, iteration),
     }
+
+
+def _reward_model_fit(store: RunStore, iteration: int) -> dict:
+    """The reward model fitted after ``iteration`` (rows, songs, held-out Spearman), for methods that fit one."""
+    fit = queries.reward_model_fits(store).get(str(iteration))
+    return {} if fit is None else {"reward_model": fit}
 
 
 def _qc_figures(store: RunStore, iteration: int) -> dict:

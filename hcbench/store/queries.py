@@ -89,6 +89,28 @@ def ratings_up_to(store: RunStore, iteration: int) -> list[dict]:
     return store.rows("SELECT * FROM ratings WHERE iteration <= ? ORDER BY id", (iteration,))
 
 
+def weighted_ratings_up_to(store: RunStore, iteration: int) -> list[dict]:
+    """song_id, stars, listen_seconds, song_seconds and QC weight (the pass of the rating's own iteration) of
+    every rating given in iterations 0..``iteration``, in the order given: what a reward model learns from."""
+    return store.rows("SELECT r.song_id, r.stars, r.listen_seconds, r.song_seconds, q.weight FROM ratings r "
+                      "JOIN rating_qc q ON q.rating_id = r.id WHERE r.iteration <= ? ORDER BY r.id", (iteration,))
+
+
+REWARD_MODEL_META = "reward_model"  # meta key: {iteration: the fit of the reward model fitted after it}
+
+
+def reward_model_fits(store: RunStore) -> dict[str, dict]:
+    """Per iteration (as a string), how the reward model fitted after it fitted; empty for methods without one."""
+    return store.get_meta(REWARD_MODEL_META, {})
+
+
+def corpus_songs_of_split(store: RunStore, split: str) -> list[int]:
+    """Ids of the corpus songs of ``split`` the run has registered (``train``: the base model's clips that served
+    as references), by id."""
+    return store.column("SELECT id FROM songs WHERE kind = 'corpus' AND source LIKE ? ORDER BY id",
+                        (f"corpus:{split}:%",)).tolist()
+
+
 def rating_count(store: RunStore, iteration: int) -> int:
     return int(store.scalar("SELECT COUNT(*) FROM ratings WHERE iteration = ?", (iteration,)))
 
