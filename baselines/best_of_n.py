@@ -20,7 +20,7 @@ from hcbench.models.best_of_n import weights_of, write_best_of_n
 class BestOfN(PaperLoop):
     """The paper's asks and selection; v(t+1) is v(t)'s weights served as the reward model's best of ``n``."""
 
-    def __init__(self, n: int, seed: int):
+    def __init__(self, seed: int, n: int = 4):
         self.n = n  # candidates per request: 1 serves v0's own songs; more lean harder on the reward model
         self.seed = seed  # the run seed: which songs the reward model's held-out fit is measured on
 
