@@ -77,7 +77,12 @@ def _v2_to_v3(db: sqlite3.Connection) -> None:
         db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
 
 
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}  # from version n to n + 1
+def _v3_to_v4(db: sqlite3.Connection) -> None:
+    """Raters' home taste clusters get a hidden table; a v3 run did not record them, so it stays empty."""
+    db.execute("CREATE TABLE truth_rater_tastes (rater_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL)")
+
+
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version n to n + 1
 
 
 def upgrade(connection: sqlite3.Connection, target: int) -> None:

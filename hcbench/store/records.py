@@ -113,6 +113,12 @@ def true_profiles(db: sqlite3.Connection, rater_ids: Iterable[int], profiles: It
                    [(int(i), str(p)) for i, p in zip(rater_ids, profiles)])
 
 
+def true_taste_clusters(db: sqlite3.Connection, rater_ids: Iterable[int], clusters: Iterable[int]) -> None:
+    """The hidden table of each simulated rater's home taste cluster."""
+    db.executemany("INSERT OR IGNORE INTO truth_rater_tastes VALUES (?, ?)",
+                   [(int(i), int(c)) for i, c in zip(rater_ids, clusters)])
+
+
 def true_utilities(db: sqlite3.Connection, rating_ids: Iterable[int], utilities: Iterable[float]) -> None:
     """The hidden table of each rating's true utility."""
     db.executemany("INSERT OR REPLACE INTO truth_ratings VALUES (?, ?)",

@@ -7,9 +7,10 @@ never reads; metrics and reports join them in.
 Version 2 calls the nearest training sample that a request's song is compared with its
 "reference" (version 1 said "baseline"; ``hcbench.store.migrations`` upgrades such runs),
 so that "baseline" can name a method compared with the paper's loop. Version 3 counts each
-round's rating calls (``rating_calls``): what a method spent of its budget.
+round's rating calls (``rating_calls``): what a method spent of its budget. Version 4 records each
+simulated rater's home taste cluster (``truth_rater_tastes``), so that metrics can say whom a version serves.
 """
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -121,6 +122,10 @@ CREATE TABLE IF NOT EXISTS stages (
 CREATE TABLE IF NOT EXISTS truth_raters (
     rater_id INTEGER PRIMARY KEY,
     profile TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS truth_rater_tastes (
+    rater_id INTEGER PRIMARY KEY,
+    cluster INTEGER NOT NULL                  -- the taste centre the rater's taste was drawn around
 );
 CREATE TABLE IF NOT EXISTS truth_ratings (
     rating_id INTEGER PRIMARY KEY REFERENCES ratings(id),

@@ -29,7 +29,7 @@ def test_a_version_1_run_is_upgraded_with_every_row_kept_and_baseline_renamed_re
         before = {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                   for table in ("ratings", "requests", "song_scores", "training_set", "truth_ratings", "rating_qc")}
     store = RunStore(run_dir, create=False)
-    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 3
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
     assert "reference_song_id" in _columns(store, "requests") and "baseline_song_id" not in _columns(store, "requests")
     assert "reference_score" in _columns(store, "song_scores")
     after = {table: [tuple(row.values()) for row in store.rows(f"SELECT * FROM {table} ORDER BY 1, 2")]
