@@ -36,7 +36,7 @@ from simulators.panel import SimulatedPanel
 @dataclass
 class Replayed:
     table: RatingTable
-    request: np.ndarray  # per rating: its request id
+    iteration: np.ndarray  # per rating: the iteration it was given in
     profiles: np.ndarray  # per rater id: true profile name
     clusters: np.ndarray  # per rater id: home taste cluster
     last_iteration: int
@@ -47,7 +47,7 @@ def replay(run_dir: Path, raters: str, seed: int, overrides: list[str] = ()) -> 
     store = RunStore(run_dir, create=False)
     config = store.get_meta("config")
     panel = _panel(config, raters, seed, overrides)
-    rows = store.rows("SELECT r.request_id, r.rater_id, r.song_id, r.iteration, s.audio_path FROM ratings r "
+    rows = store.rows("SELECT r.rater_id, r.song_id, r.iteration, s.audio_path FROM ratings r "
                       "JOIN songs s ON s.id = r.song_id ORDER BY r.id")
     stars, fraction = np.zeros(len(rows)), np.zeros(len(rows))
     iterations = np.array([r["iteration"] for r in rows])
@@ -60,8 +60,7 @@ def replay(run_dir: Path, raters: str, seed: int, overrides: list[str] = ()) -> 
                         fraction)
     truth = panel.truth
     store.close()
-    return Replayed(table, np.array([r["request_id"] for r in rows]), truth.profile_labels, truth.taste_clusters,
-                    int(iterations.max()))
+    return Replayed(table, iterations, truth.profile_labels, truth.taste_clusters, int(iterations.max()))
 
 
 def _panel(config: dict, raters: str, seed: int, overrides: list[str]) -> SimulatedPanel:
@@ -108,10 +107,13 @@ def _words(setting: str) -> list[str]:
 
 
 def _print_cell(run_dir, raters, seed, setting, data: Replayed, cfg: QCConfig, bad: list[str]) -> None:
-    result = quality_control(data.table, cfg)
-    figures = flag_figures(result.raters[result.flagged], data.profiles[result.raters], result.raters,
-                           data.clusters[result.raters], bad)
-    print(json.dumps({"run": str(run_dir), "raters": raters, "seed": seed, "qc": setting, **figures}))
+    """One line per iteration: QC over the ratings up to it, as the loop's score stage runs it."""
+    for iteration in range(data.last_iteration + 1):
+        given = data.iteration <= iteration
+        result = quality_control(RatingTable(*(a[given] for a in vars(data.table).values())), cfg)
+        figures = flag_figures(result.flagged, data.profiles[result.raters], data.clusters[result.raters], bad)
+        print(json.dumps({"run": str(run_dir), "raters": raters, "seed": seed, "qc": setting,
+                          "iteration": iteration, **figures}))
 
 
 if __name__ == "__main__":

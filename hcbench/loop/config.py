@@ -84,6 +84,7 @@ class QCConfig:
     """Paper 2.1's quality control; each check can be switched off."""
 
     agreement_k: int = 3  # raters per new song (output agreement), the requester included
+    enabled: bool = True  # false switches every check below off (experiment=stress_qc compares)
     listen_check: bool = True  # discount high stars given with hardly any listening
     high_stars: float = 4.0
     min_listen_fraction: float = 0.2

@@ -7,7 +7,7 @@ against.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -44,6 +44,8 @@ class QCResult:
 
 def quality_control(table: RatingTable, cfg: QCConfig) -> QCResult:
     """Weigh every rating and judge every rater from the ratings given so far."""
+    if not cfg.enabled:  # every check off: each rating counts in full, nobody is flagged
+        cfg = replace(cfg, listen_check=False, reputation=False, outlier_filter=False, straight_line_check=False)
     brief = table.listen_fraction < cfg.min_listen_fraction
     listen_failed = brief & (table.stars >= cfg.high_stars) if cfg.listen_check else np.zeros_like(brief)
     outlier = _outliers(table, cfg.outlier_z) if cfg.outlier_filter else np.zeros_like(brief)
