@@ -50,8 +50,12 @@ def table(rows: list[dict]) -> str:
     header = ["saboteurs", "QC", "utility v0", "utility last", "gain (paired 95% CI)", "QC precision", "QC recall"]
     return markdown_table(header, [[f"{c['share']}%", "on" if c["qc"] else "off", f"{c['v0']:.3f}",
                                     f"{c['last']:.3f}", interval(c),
-                                    f"{c['precision']:.2f}" if c["qc"] else "–",
-                                    f"{c['recall']:.2f}" if c["qc"] else "–"] for c in rows])
+                                    _share(c["precision"], c["qc"]), _share(c["recall"], c["qc"])] for c in rows])
+
+
+def _share(value: float, qc_on: bool) -> str:
+    """A QC figure, or a dash where QC was off or there was nothing to catch."""
+    return f"{value:.2f}" if qc_on and value == value else "–"
 
 
 def plot(rows: list[dict], path: Path) -> None:
