@@ -9,8 +9,8 @@ clusters, evaluation side only) says whom it flagged. Seconds per setting instea
     python benchmarks/qc_replay.py RUN_DIR [RUN_DIR ...] --raters default adversarial_mix heldout_crowd \\
         --seeds 0 1 2 --qc loop.qc.peer_reputation=true
 
-Each ``--qc`` is a list of ``loop.qc.KEY=VALUE`` overrides on the run's own ``loop.qc`` (or ``off``
-for none); every (run, raters, seed, qc) cell prints one line per profile and per taste cluster.
+Each ``--qc`` is a list of ``loop.qc.KEY=VALUE`` overrides on the run's own ``loop.qc`` (``run``: the
+run's own settings, unchanged); every (run, raters, seed, qc) cell prints one line per profile and per taste cluster.
 """
 from __future__ import annotations
 
@@ -89,10 +89,10 @@ def main() -> None:
     parser.add_argument("runs", nargs="+", type=Path)
     parser.add_argument("--raters", nargs="+", default=["default"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
-    parser.add_argument("--qc", action="append", default=[], help="space-separated loop.qc.KEY=VALUE; 'off'")
+    parser.add_argument("--qc", action="append", default=[], help="space-separated loop.qc.KEY=VALUE; 'run'")
     parser.add_argument("--bad", nargs="+", default=["lazy", "adversarial_max", "adversarial_inverse", "colluder"])
     args = parser.parse_args()
-    settings = args.qc or ["off"]
+    settings = args.qc or ["run"]
     for run_dir in args.runs:
         base = RunStore(run_dir, create=False).get_meta("config")["loop"]["qc"]
         for raters in args.raters:
@@ -103,7 +103,7 @@ def main() -> None:
 
 
 def _words(setting: str) -> list[str]:
-    return [] if setting == "off" else setting.split()
+    return [] if setting == "run" else setting.split()
 
 
 def _print_cell(run_dir, raters, seed, setting, data: Replayed, cfg: QCConfig, bad: list[str]) -> None:
@@ -112,7 +112,7 @@ def _print_cell(run_dir, raters, seed, setting, data: Replayed, cfg: QCConfig, b
         given = data.iteration <= iteration
         result = quality_control(RatingTable(*(a[given] for a in vars(data.table).values())), cfg)
         figures = flag_figures(result.flagged, data.profiles[result.raters], data.clusters[result.raters], bad)
-        print(json.dumps({"run": str(run_dir), "raters": raters, "seed": seed, "qc": setting,
+        print(json.dumps({"run": str(run_dir), "crowd": raters, "seed": seed, "qc": setting,
                           "iteration": iteration, **figures}))
 
 
