@@ -73,3 +73,9 @@ def test_correlation_reputation_rejects_an_unknown_method():
 
     with pytest.raises(ConfigError, match="reputation_method"):
         QCConfig(reputation_method="vote")
+
+
+def test_partialling_out_taste_factors_keeps_the_same_verdicts(crowd):
+    shares = _flagged_share(crowd, **{**LIKE_WITH_LIKE, "straight_line_check": False, "taste_factors": 2})
+    assert all(shares[p] == 1.0 for p in ("lazy", "adversarial_max", "adversarial_inverse"))
+    assert all(shares[p] == 0.0 for p in ("honest", "noisy", "lenient", "harsh", "drifting"))
