@@ -83,10 +83,11 @@ class SimulatedPanel:
 
 
 def record_rater_truth(store, panel: SimulatedPanel) -> None:
-    """Each rater's true profile into the store's hidden table (once per run)."""
+    """Each rater's true profile and home taste cluster into the store's hidden tables (once per run)."""
     with store.transaction() as db:
         records.raters(db, panel.rater_ids)
         records.true_profiles(db, panel.rater_ids, panel.profiles())
+        records.true_taste_clusters(db, panel.rater_ids, panel.truth.taste_clusters)
 
 
 def truth_recorder(panel: SimulatedPanel):

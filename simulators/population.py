@@ -162,6 +162,7 @@ class _Hidden:
 
     names: list[str]  # profile names; index points into them
     index: np.ndarray  # (n_raters,) each rater's true profile
+    home: np.ndarray  # (n_raters,) each rater's taste centre (cluster, style or prompt) before any drift
     start: np.ndarray  # (n_raters, dim) taste before any rating
     target: np.ndarray  # (n_raters, dim) where a drifting taste turns to
     params: RaterParams
@@ -243,7 +244,7 @@ def build_population(cfg: PopulationConfig, space: EmbeddingSpace, n_raters: int
     target = centres[away] if len(centres) > 1 else unit_rows(rng.standard_normal((n_raters, space.dim)))
     profiles = [cfg.profiles[n] for n in names]
     hidden = _Hidden(
-        names=names, index=index, start=scatter(centres[home], cfg.taste.spread, rng),
+        names=names, index=index, home=home, start=scatter(centres[home], cfg.taste.spread, rng),
         target=scatter(target, cfg.taste.spread, rng), params=draw_params(profiles, index, rng),
         manifold=Manifold(space.reference, cfg.utility.components, cfg.utility.regularisation, seed),
         covariance=np.cov(space.reference, rowvar=False), styles=_styles(profiles, cfg.taste, space, centres, rng),
@@ -295,6 +296,11 @@ class GroundTruth:
     def profile_labels(self) -> np.ndarray:
         """(n_raters,) each rater's true profile name."""
         return np.array(self._hidden.names, dtype=object)[self._hidden.index]
+
+    @property
+    def taste_clusters(self) -> np.ndarray:
+        """(n_raters,) index of each rater's home taste centre (a drifting rater keeps the one it started in)."""
+        return self._hidden.home.copy()
 
     def tastes(self) -> np.ndarray:
         """(n_raters, dim) current unit taste directions (drifting ones move as they rate)."""

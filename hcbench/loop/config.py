@@ -84,21 +84,31 @@ class RatingConfig:
             raise ConfigError(f"loop.rating.confidence_stars_share must lie in [0, 1], got {self.confidence_stars_share}")
 
 
+REPUTATION_METHODS = ("agreement", "correlation")  # hcbench.loop.qc, hcbench.loop.reputation
+
+
 @dataclass
 class QCConfig:
     """Paper 2.1's quality control; each check can be switched off."""
 
     agreement_k: int = 3  # raters per new song (output agreement), the requester included
+    enabled: bool = True  # false switches every check below off (experiment=stress_qc compares)
     listen_check: bool = True  # discount high stars given with hardly any listening
     high_stars: float = 4.0
     min_listen_fraction: float = 0.2
     listen_discount: float = 0.1  # weight kept by such a rating
     reputation: bool = True  # weigh raters by agreement with the consensus of others
+    reputation_method: str = "agreement"  # agreement: closeness of stars to the others' mean; correlation: shape of
+    # a rater's own-centred stars against the trusted crowd's, which keeps minority tastes (hcbench.loop.reputation)
+    taste_factors: int = 0  # correlation: taste directions of the rating matrix partialled out first (0: none)
+    flag_z: float = -2.0  # correlation: Fisher z (times sqrt of its ratings' dof) under which a rater is flagged
     reputation_prior: float = 0.5  # reputation of a rater with no track record
     reputation_prior_ratings: float = 3.0  # how many ratings the prior counts for
     flag_below: float = 0.35  # reputation under which a rater is flagged
     flag_listen_failures: float = 0.5  # share of listen-check failures that flags a rater
     min_ratings_to_flag: int = 4
+    straight_line_check: bool = False  # flag raters who give one star value to nearly every song
+    flag_modal_share: float = 0.85  # share of a rater's ratings at its most frequent value that flags it
     outlier_filter: bool = True  # drop ratings far from the song's other ratings
     outlier_z: float = 2.5  # in robust (MAD) standard deviations
     leniency: bool = False  # take each rater's offset from the others (fitted on all ratings) out of song scores
@@ -111,6 +121,11 @@ class QCConfig:
             raise ConfigError(f"loop.qc.listen_discount must lie in [0, 1], got {self.listen_discount}")
         if self.leniency_prior_ratings < 0:
             raise ConfigError(f"loop.qc.leniency_prior_ratings must be >= 0, got {self.leniency_prior_ratings}")
+        if self.reputation_method not in REPUTATION_METHODS:
+            raise ConfigError(f"loop.qc.reputation_method must be one of {list(REPUTATION_METHODS)}, "
+                              f"got {self.reputation_method!r}")
+        if self.taste_factors < 0:
+            raise ConfigError(f"loop.qc.taste_factors must be >= 0, got {self.taste_factors}")
 
 
 @dataclass

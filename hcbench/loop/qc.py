@@ -7,11 +7,12 @@ against.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from hcbench.loop.config import QCConfig
+from hcbench.loop.reputation import correlation_reputation
 
 ROBUST_SD = 1.4826  # MAD -> standard deviation for normal data
 MIN_SPREAD = 0.5  # stars: a unanimous song still tolerates one half-step
@@ -43,34 +44,67 @@ class QCResult:
 
 def quality_control(table: RatingTable, cfg: QCConfig) -> QCResult:
     """Weigh every rating and judge every rater from the ratings given so far."""
+    if not cfg.enabled:  # every check off: each rating counts in full, nobody is flagged
+        cfg = replace(cfg, listen_check=False, reputation=False, outlier_filter=False, straight_line_check=False)
     brief = table.listen_fraction < cfg.min_listen_fraction
     listen_failed = brief & (table.stars >= cfg.high_stars) if cfg.listen_check else np.zeros_like(brief)
     outlier = _outliers(table, cfg.outlier_z) if cfg.outlier_filter else np.zeros_like(brief)
-    consensus = _leave_one_out_mean(table.song, table.stars)
-    agreement = np.clip(1.0 - np.abs(table.stars - consensus) / FULL_DISAGREEMENT, 0.0, 1.0)
     raters, index = np.unique(table.rater, return_inverse=True)
-    has_consensus = ~np.isnan(consensus)
-    n_judged = np.bincount(index, weights=has_consensus, minlength=len(raters))
-    agreed = np.bincount(index, weights=np.where(has_consensus, agreement, 0.0), minlength=len(raters))
-    prior_n = cfg.reputation_prior_ratings
-    reputation = (agreed + prior_n * cfg.reputation_prior) / (n_judged + prior_n)
     n_ratings = np.bincount(index, minlength=len(raters))
     brief_share = np.bincount(index, weights=brief, minlength=len(raters)) / n_ratings
-    flagged, reason = _flags(reputation, brief_share, n_ratings, cfg)
+    judged = n_ratings >= cfg.min_ratings_to_flag
+    lazy = judged & cfg.listen_check & (brief_share >= cfg.flag_listen_failures)
+    if cfg.reputation_method == "correlation":
+        reputation, low = _correlation_reputation(table, index, ~lazy, cfg)
+    else:
+        reputation = _agreement_reputation(table, index, len(raters), cfg)
+        low = reputation < cfg.flag_below
+    low = judged & cfg.reputation & low
+    one_value = judged & cfg.straight_line_check & (_modal_share(table.stars, index) >= cfg.flag_modal_share)
+    flagged, reason = _flags({"low reputation": low, "hardly listens": lazy, "one star value": one_value})
     weight = np.ones(len(table.stars))
     if cfg.reputation:
-        weight *= reputation[index]
+        weight *= np.clip(reputation, 0.0, 1.0)[index]
     weight = np.where(listen_failed, weight * cfg.listen_discount, weight)
     weight = np.where(outlier, 0.0, weight)
     return QCResult(weight, listen_failed, outlier, raters, reputation, n_ratings, brief_share, flagged, reason)
 
 
-def _flags(reputation, brief_share, n_ratings, cfg: QCConfig) -> tuple[np.ndarray, list[str]]:
-    judged = n_ratings >= cfg.min_ratings_to_flag
-    low = judged & cfg.reputation & (reputation < cfg.flag_below)
-    lazy = judged & cfg.listen_check & (brief_share >= cfg.flag_listen_failures)
-    reason = [", ".join(r for r, on in (("low reputation", a), ("hardly listens", b)) if on) for a, b in zip(low, lazy)]
-    return low | lazy, reason
+def _agreement_reputation(table: RatingTable, index: np.ndarray, n_raters: int, cfg: QCConfig) -> np.ndarray:
+    """Mean closeness of a rater's stars to the others' mean on the same songs, shrunk to a prior."""
+    consensus = _leave_one_out_mean(table.song, table.stars)
+    agreement = np.clip(1.0 - np.abs(table.stars - consensus) / FULL_DISAGREEMENT, 0.0, 1.0)
+    has_consensus = ~np.isnan(consensus)
+    n_judged = np.bincount(index, weights=has_consensus, minlength=n_raters)
+    agreed = np.bincount(index, weights=np.where(has_consensus, agreement, 0.0), minlength=n_raters)
+    prior_n = cfg.reputation_prior_ratings
+    return (agreed + prior_n * cfg.reputation_prior) / (n_judged + prior_n)
+
+
+def _correlation_reputation(table: RatingTable, index: np.ndarray, trusted: np.ndarray,
+                            cfg: QCConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(reputation, runs against the crowd): the correlation shrunk towards the prior by
+    ``reputation_prior_ratings``, and Fisher's z under ``flag_z``."""
+    rep = correlation_reputation(index, table.song, table.stars, trusted, cfg.taste_factors)
+    n = np.bincount(index, minlength=len(trusted)).astype(np.float64)
+    prior_n = cfg.reputation_prior_ratings
+    shrunk = (np.nan_to_num(rep.rho) * n + cfg.reputation_prior * prior_n) / (n + prior_n)
+    return np.where(np.isnan(rep.rho), cfg.reputation_prior, shrunk), rep.z < cfg.flag_z
+
+
+def _modal_share(stars: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Per rater: the share of its ratings that give its most frequent star value."""
+    levels, level = np.unique(stars, return_inverse=True)
+    counts = np.zeros((index.max() + 1 if len(index) else 0, len(levels)))
+    np.add.at(counts, (index, level), 1.0)
+    return counts.max(axis=1) / np.maximum(counts.sum(axis=1), 1.0)
+
+
+def _flags(checks: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
+    """Raters any check flags, each with the checks that did, comma-separated."""
+    flagged = np.logical_or.reduce(list(checks.values()))
+    reason = [", ".join(name for name, hit in checks.items() if hit[i]) for i in range(len(flagged))]
+    return flagged, reason
 
 
 def _leave_one_out_mean(groups: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from hcbench.metrics.bootstrap import mean_with_ci
 from hcbench.metrics.descriptors import describe_spectrograms
 from hcbench.metrics.input_counts import by_input_count
 from hcbench.metrics.pairwise_metrics import pairwise_figures
+from hcbench.metrics.qc_figures import flag_figures
 from hcbench.metrics.version_steps import version_steps
 from hcbench.store import RunStore, queries
 
@@ -76,6 +77,7 @@ def _cell(store: RunStore, cell: list[dict], reference, resamples: int, seed: in
         "songs": len(song_ids), "ratings": len(cell),
         "stars": mean_with_ci(stars, None, resamples, seed), "stars_qc": mean_with_ci(stars, weights, resamples, seed),
         "utility": mean_with_ci(utility, None, resamples, seed),
+        "utility_by_cluster": _utility_by_cluster(cell, resamples, seed),
         "listened": float(np.mean([r["listened"] for r in cell])),
         "diversity": _diversity(descriptors, reference), "corpus_distance": _corpus_distance(descriptors, reference),
     }
@@ -102,20 +104,30 @@ def _reward_model_fit(store: RunStore, iteration: int) -> dict:
 
 
 def _qc_figures(store: RunStore, iteration: int) -> dict:
-    """Flagged raters against the truth: precision and recall for the profiles QC should catch."""
-    bad = set(store.get_meta("bad_profiles", []))
+    """Flagged raters against the truth: precision and recall for the profiles QC should catch, flags per
+    profile, and the share of each taste cluster's honest raters flagged."""
     rows = queries.qc_flags_and_profiles(store, iteration)
-    flagged = np.array([bool(r["flagged"]) for r in rows], bool)  # no rows: an iteration that asked no ratings
-    is_bad = np.array([r["profile"] in bad for r in rows], bool)
-    hits = int((flagged & is_bad).sum())
-    by_profile: dict[str, list[int]] = {}
-    for r in rows:
-        by_profile.setdefault(r["profile"] or "?", [0, 0])[0] += int(r["flagged"])
-        by_profile[r["profile"] or "?"][1] += 1
-    return {"raters": len(rows), "flagged": int(flagged.sum()), "bad": int(is_bad.sum()),
-            "precision": hits / flagged.sum() if flagged.sum() else float("nan"),
-            "recall": hits / is_bad.sum() if is_bad.sum() else float("nan"),
-            "flagged_by_profile": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_profile.items())}}
+    return flag_figures(np.array([bool(r["flagged"]) for r in rows], bool), np.array([r["profile"] for r in rows]),
+                        np.array([r["cluster"] for r in rows], dtype=object), store.get_meta("bad_profiles", []))
+
+
+def _utility_by_cluster(cell: list[dict], resamples: int, seed: int) -> dict[str, dict]:
+    """Mean true utility (95% CI) of a cell's songs to the raters of each home taste cluster that heard them."""
+    by: dict[int, list[float]] = {}
+    for r in cell:
+        if r["utility"] is not None and r["taste_cluster"] is not None:
+            by.setdefault(r["taste_cluster"], []).append(r["utility"])
+    return {str(c): mean_with_ci(np.array(by[c]), None, resamples, seed) for c in sorted(by)}
+
+
+def clusters_served_worse(metrics: RunMetrics) -> list[tuple[str, float, float]]:
+    """(cluster, utility at the first version, at the last) for each taste cluster whose mean true utility
+    fell from the first to the last version in the evaluation."""
+    cells = evaluation(metrics)
+    if len(cells) < 2:
+        return []
+    first, last = cells[0]["utility_by_cluster"], cells[-1]["utility_by_cluster"]
+    return [(c, first[c]["mean"], last[c]["mean"]) for c in first if c in last and last[c]["mean"] < first[c]["mean"]]
 
 
 def _table1(store: RunStore) -> list[dict]:

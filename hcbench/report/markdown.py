@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hcbench.report.formatting import ci_text, markdown_table, number_text
 from hcbench.report.tables import evaluation_table, input_count_table, steps_table
-from hcbench.metrics.loop_metrics import RunMetrics, evaluation
+from hcbench.metrics.loop_metrics import RunMetrics, clusters_served_worse, evaluation
 
 
 def report_markdown(metrics: RunMetrics, title: str) -> str:
@@ -15,6 +15,9 @@ def report_markdown(metrics: RunMetrics, title: str) -> str:
              "the interval resamples requests' within-request differences. Independent: each request drew one "
              "version at random (no confirmation bias), and each side is resampled on its own.", "",
              _steps_table(metrics.steps), "", *_input_count_section(metrics.by_input_count),
+             "## Whom each version serves: true utility per taste cluster", "",
+             "Mean true utility of each version's evaluation songs to the raters of each home taste cluster "
+             "(simulators' truth; 95% bootstrap intervals).", "", clusters_markdown(metrics), "",
              "## Table 1: mean rating per input song and version", "", table1_markdown(metrics), "",
              "## Per iteration and version", "", _cells_table(metrics.cells), "",
              "## Per iteration: training set, quality control, time", "", _iterations_table(metrics.iterations), ""]
@@ -33,6 +36,25 @@ def table1_markdown(metrics: RunMetrics) -> str:
             + [str(entry["count"].get(v, 0)) for v in versions] for i, entry in enumerate(metrics.table1, 1)]
     legend = [f"song{i}: {entry['song']}" for i, entry in enumerate(metrics.table1, 1)]
     return markdown_table(header, rows) + "\n\nInput songs: " + "; ".join(legend) + "."
+
+
+def clusters_markdown(metrics: RunMetrics) -> str:
+    """Cluster | utility per version of the evaluation; then which clusters the last version serves worse."""
+    cells = evaluation(metrics)
+    clusters = sorted({c for cell in cells for c in cell.get("utility_by_cluster", {})}, key=int)
+    if not clusters:
+        return "No taste clusters recorded (a run from before schema 4, or no simulated raters)."
+    header = ["taste cluster"] + [f"v{c['version']}" for c in cells] + ["ratings (last)"]
+    rows = [[c] + [ci_text(cell["utility_by_cluster"].get(c, _NONE), 3) for cell in cells]
+            + [str(cells[-1]["utility_by_cluster"].get(c, _NONE)["n"])] for c in clusters]
+    worse = clusters_served_worse(metrics)
+    verdict = ("Every taste cluster's utility rose or held from the first version to the last." if not worse else
+               "Utility FELL from the first version to the last for taste cluster(s) "
+               + ", ".join(f"{c} ({a:.3f} -> {b:.3f})" for c, a, b in worse) + ".")
+    return markdown_table(header, rows) + "\n\n" + verdict
+
+
+_NONE = {"mean": float("nan"), "n": 0}
 
 
 def _evaluation_table(rows: list[dict]) -> str:
@@ -63,7 +85,8 @@ def _cells_table(cells: list[dict]) -> str:
 
 def _iterations_table(rows: list[dict]) -> str:
     header = ["iteration", "requests (new/old)", "ratings", "beat reference", "added to D", "purged", "D size",
-              "flagged", "QC precision", "QC recall", "flagged by profile", "seconds per stage"]
+              "flagged", "QC precision", "QC recall", "flagged by profile", "honest flagged by taste cluster",
+              "seconds per stage"]
     return markdown_table(header, [_iteration_cells(r) for r in rows])
 
 
@@ -73,6 +96,7 @@ def _iteration_cells(r: dict) -> list[str]:
             _pct(r["beat_reference"]), str(r["added_to_d"]), str(r["purged"]), str(r["train_size"]),
             f"{qc['flagged']}/{qc['raters']}", _pct(qc["precision"]), _pct(qc["recall"]),
             ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
+            ", ".join(f"{k}: {v}" for k, v in qc.get("honest_flagged_by_cluster", {}).items()) or "–",
             ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]
 
 

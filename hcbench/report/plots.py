@@ -47,7 +47,8 @@ def plot_spectrogram_grid(rows: dict[str, np.ndarray], path: Path, columns: int 
 def plot_versions(metrics, path: Path) -> Path:
     """Observed stars (raw and QC-weighted) and true utility per version, one line per iteration, with 95% CIs;
     below, when the evaluation compared versions, each step's change with its interval."""
-    rows = 2 if metrics.steps else 1
+    clusters = _evaluation_clusters(metrics)
+    rows = 1 + bool(metrics.steps) + bool(clusters)
     fig, grid = plt.subplots(rows, 2, figsize=(9, 3.6 * rows), squeeze=False)
     axes = grid[0]
     for iteration in sorted({c["iteration"] for c in metrics.cells}):
@@ -63,10 +64,37 @@ def plot_versions(metrics, path: Path) -> Path:
     axes[1].legend(fontsize=8)
     if metrics.steps:
         _plot_steps(grid[1], metrics.steps)
+    if clusters:
+        _plot_clusters(grid[-1], clusters)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)
+
+
+def _evaluation_clusters(metrics) -> dict[str, list[tuple[int, dict]]]:
+    """Taste cluster -> (version, utility) over the evaluation's versions (the last scored iteration)."""
+    if not metrics.cells:
+        return {}
+    last = max(c["iteration"] for c in metrics.cells)
+    cells = sorted((c for c in metrics.cells if c["iteration"] == last), key=lambda c: c["version"])
+    clusters: dict[str, list[tuple[int, dict]]] = {}
+    for cell in cells:
+        for cluster, stat in cell.get("utility_by_cluster", {}).items():
+            clusters.setdefault(cluster, []).append((cell["version"], stat))
+    return clusters
+
+
+def _plot_clusters(axes, clusters: dict[str, list[tuple[int, dict]]]) -> None:
+    """True utility per taste cluster and version: whom a new version serves, the majority or everyone."""
+    for i, (cluster, points) in enumerate(sorted(clusters.items(), key=lambda kv: int(kv[0]))):
+        x = np.array([v for v, _ in points]) + 0.03 * i
+        _errorbar(axes[0], x, [stat for _, stat in points], f"cluster {cluster}", f"C{i % 10}")
+    axes[0].set(xlabel="version", ylabel="mean true utility", title="evaluation, per taste cluster",
+                xticks=sorted({v for points in clusters.values() for v, _ in points}))
+    axes[0].grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    axes[1].set_axis_off()
 
 
 def _plot_steps(axes, steps: list[dict]) -> None:

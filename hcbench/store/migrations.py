@@ -102,8 +102,13 @@ def _v3_to_v4(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _v4_to_v5(db: sqlite3.Connection) -> None:
+    """Raters' home taste clusters get a hidden table; a v4 run did not record them, so it stays empty."""
+    db.execute("CREATE TABLE truth_rater_tastes (rater_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL)")
+
+
 # from version n to n + 1
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def upgrade(connection: sqlite3.Connection, target: int) -> None:

@@ -173,9 +173,11 @@ def beats_reference(store: RunStore, iteration: int) -> np.ndarray:
 
 
 def qc_flags_and_profiles(store: RunStore, iteration: int) -> list[dict]:
-    """flagged and true profile (hidden table; None without it) of each rater QC judged in ``iteration``."""
-    return store.rows("SELECT q.flagged, t.profile FROM qc q LEFT JOIN truth_raters t ON t.rater_id = q.rater_id "
-                      "WHERE q.iteration = ?", (iteration,))
+    """flagged, true profile and home taste cluster (hidden tables; None without them) of each rater QC judged
+    in ``iteration``."""
+    return store.rows("SELECT q.flagged, t.profile, tc.cluster FROM qc q LEFT JOIN truth_raters t ON t.rater_id = "
+                      "q.rater_id LEFT JOIN truth_rater_tastes tc ON tc.rater_id = q.rater_id WHERE q.iteration = ? "
+                      "ORDER BY q.rater_id", (iteration,))
 
 
 # --- the training set D --------------------------------------------------------------------------------------
@@ -229,15 +231,17 @@ def stage_seconds(store: RunStore, iteration: int) -> dict[str, float]:
 
 _RATED_OUTPUTS = """
 SELECT r.id, r.iteration, r.version, r.song_id, r.rater_id, r.stars, r.listen_seconds / r.song_seconds AS listened,
-       q.weight AS qc_weight, t.utility
+       q.weight AS qc_weight, t.utility, tc.cluster AS taste_cluster
 FROM ratings r JOIN songs s ON s.id = r.song_id
 LEFT JOIN rating_qc q ON q.rating_id = r.id LEFT JOIN truth_ratings t ON t.rating_id = r.id
+LEFT JOIN truth_rater_tastes tc ON tc.rater_id = r.rater_id
 WHERE r.role IN ('served', 'agreement') AND s.kind = 'generated' AND s.iteration = r.iteration
 """  # ratings of songs generated in the iteration they were rated: what a version makes now
 
 
 def rated_outputs(store: RunStore) -> list[dict]:
-    """Every rating of a song in the iteration that made it, with its QC weight and (hidden) true utility."""
+    """Every rating of a song in the iteration that made it, with its QC weight, (hidden) true utility and the
+    rater's (hidden) home taste cluster."""
     return store.rows(_RATED_OUTPUTS)
 
 

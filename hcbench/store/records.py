@@ -130,6 +130,12 @@ def true_preference_utilities(db: sqlite3.Connection, preference_ids: Iterable[i
                    [(int(i), float(a), float(b)) for i, a, b in zip(preference_ids, first, second)])
 
 
+def true_taste_clusters(db: sqlite3.Connection, rater_ids: Iterable[int], clusters: Iterable[int]) -> None:
+    """The hidden table of each simulated rater's home taste cluster."""
+    db.executemany("INSERT OR IGNORE INTO truth_rater_tastes VALUES (?, ?)",
+                   [(int(i), int(c)) for i, c in zip(rater_ids, clusters)])
+
+
 def true_utilities(db: sqlite3.Connection, rating_ids: Iterable[int], utilities: Iterable[float]) -> None:
     """The hidden table of each rating's true utility."""
     db.executemany("INSERT OR REPLACE INTO truth_ratings VALUES (?, ?)",

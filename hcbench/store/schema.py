@@ -8,9 +8,11 @@ Version 2 calls the nearest training sample that a request's song is compared wi
 "reference" (version 1 said "baseline"; ``hcbench.store.migrations`` upgrades such runs),
 so that "baseline" can name a method compared with the paper's loop. Version 3 counts each
 round's rating calls (``rating_calls``): what a method spent of its budget. Version 4 keeps
-pairwise answers (``preferences``: which of two songs a rater prefers) beside the ratings.
+pairwise answers (``preferences``: which of two songs a rater prefers) beside the ratings. Version 5
+records each simulated rater's home taste cluster (``truth_rater_tastes``), so that metrics can say
+whom a version serves.
 """
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -133,6 +135,10 @@ CREATE TABLE IF NOT EXISTS stages (
 CREATE TABLE IF NOT EXISTS truth_raters (
     rater_id INTEGER PRIMARY KEY,
     profile TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS truth_rater_tastes (
+    rater_id INTEGER PRIMARY KEY,
+    cluster INTEGER NOT NULL                  -- the taste centre the rater's taste was drawn around
 );
 CREATE TABLE IF NOT EXISTS truth_ratings (
     rating_id INTEGER PRIMARY KEY REFERENCES ratings(id),

@@ -198,3 +198,19 @@ def test_reseed_and_set_clock_replay_the_same_ratings(space):
     np.testing.assert_array_equal(population.rate(songs).stars, first)
     with pytest.raises(ValueError, match="one count per rater"):
         population.set_clock(np.zeros(3))
+
+
+def test_each_rater_keeps_its_home_taste_cluster_in_the_ground_truth():
+    import numpy as _np
+
+    from simulators.population import PopulationConfig, build_population, ground_truth
+    from simulators.profiles import Profile
+    from simulators.space import EmbeddingSpace
+
+    rng = _np.random.default_rng(0)
+    space = EmbeddingSpace(_np.zeros(6), _np.ones(6), rng.standard_normal((300, 6)))
+    cfg = PopulationConfig(mix={"honest": 1.0}, profiles={"honest": Profile("honest")},
+                           taste={"clusters": 3, "weights": [0.8, 0.1, 0.1]})
+    clusters = ground_truth(build_population(cfg, space, 400, seed=1)).taste_clusters
+    assert clusters.shape == (400,) and set(clusters.tolist()) == {0, 1, 2}
+    assert 0.72 < (clusters == 0).mean() < 0.88
