@@ -1,10 +1,9 @@
 """The small CLAP's model card: how it was trained, and retrieval and instrument-family evidence."""
 from __future__ import annotations
 
-import platform
 from pathlib import Path
 
-import torch
+from hcbench.models.vqvae.model_card import run_rows
 
 DESIGN = """\
 ## Design
@@ -37,7 +36,8 @@ def write_clap_card(path: Path, facts: dict) -> Path:
         "(`raters.taste.source=prompts`), with nothing downloaded.", "",
         "| fact | value |", "|---|---|",
         f"| data | {facts['corpus']} |",
-        f"| training clips / held-out clips | {evidence['n_train']} / {evidence['n_heldout']} (split by piece) |",
+        f"| training clips / held-out clips | {evidence['n_train']} (every {_nth(facts['clip_stride'])} clip of each "
+        f"training piece) / {evidence['n_heldout']} (all clips of the held-out pieces) |",
         f"| audio | {facts['mel']}, inverted by Griffin-Lim; tower input {arch.mel_bins} frames x {arch.mel_bins} "
         f"mel bands (hop {arch.hop_length}) |",
         f"| audio tower | HTSAT, widths {arch.audio_width} x 2^stage, depths {list(arch.audio_depths)}, heads "
@@ -50,14 +50,16 @@ def write_clap_card(path: Path, facts: dict) -> Path:
         f"| seed | {facts['seed']} |",
         f"| final loss (mean of last 100 steps) | {facts['final_loss']:.3f}; caption -> clip top-1 in batch "
         f"{facts['final_batch_accuracy']:.3f} |",
-        f"| training wall time | {facts['train_seconds'] / 60:.1f} min ({facts['train_seconds']:.0f} s) |",
-        f"| machine | {platform.machine()}, {torch.get_num_threads()} torch thread(s), cpu |",
-        f"| command | `{facts['command']}` |", "",
+        *run_rows(facts), "",
         *_retrieval_section(evidence), *_family_section(evidence), DESIGN,
         "![training curves](loss_curve.png)", "",
     ]
     Path(path).write_text("\n".join(lines))
     return Path(path)
+
+
+def _nth(stride: int) -> str:
+    return {1: "", 2: "2nd", 3: "3rd"}.get(stride, f"{stride}th")
 
 
 def _retrieval_section(evidence: dict) -> list[str]:

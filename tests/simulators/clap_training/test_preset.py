@@ -51,16 +51,17 @@ def evidence():
 
     from hcbench.corpus import build_corpus
     from hcbench.paths import conf_dir
-    from simulators.clap_training.clips import heard_clips
+    from simulators.clap_training.clips import heard_clips, training_clips
     from simulators.clap_training.evaluation import clap_evidence
 
     embedder = ClapEmbedder("clap_corpus")
-    mel = instantiate(OmegaConf.load(conf_dir() / "model" / "clap.yaml").mel)
+    model = OmegaConf.load(conf_dir() / "model" / "clap.yaml")
+    mel = instantiate(model.mel)
     corpus = build_corpus(instantiate(OmegaConf.load(conf_dir() / "corpus" / "default.yaml")))
     splits = {}
-    for split in ("train", "heldout"):
-        images, labels = corpus.spectrograms(mel, split)
-        splits[split] = (heard_clips(images, mel, embedder.feature_extractor), labels)
+    for split, stride in (("train", model.train_clip_stride), ("heldout", 1)):
+        images, labels = training_clips(corpus, mel, split, stride)
+        splits[split] = (heard_clips(images, mel, embedder.feature_extractor, workers=corpus.workers), labels)
     return clap_evidence(PRESET, splits["train"], splits["heldout"])
 
 
