@@ -75,7 +75,7 @@ def test_the_saved_folder_is_a_clap_checkpoint_the_embedder_reads(tmp_path, toy)
 
 
 def test_multi_positive_targets_and_augmentation():
-    logits = torch.tensor([[4.0, 4.0, 0.0], [0.0, 0.0, 4.0]])
+    logits = torch.tensor([[3.0, 5.0, 0.0], [0.0, 0.0, 4.0]])  # row 0 ranks its other true clip first
     both = torch.tensor([[True, True, False], [False, False, True]])
     diagonal_only = torch.tensor([[True, False, False], [False, False, True]])
     assert multi_positive_nce(logits, both) < multi_positive_nce(logits, diagonal_only)  # a true pair is no negative
