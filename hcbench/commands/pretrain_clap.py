@@ -34,7 +34,8 @@ def run_pretrain_clap(cfg: DictConfig) -> Path:
     arch, trainer = instantiate(cfg.model.arch, _convert_="all"), instantiate(cfg.trainer)
     corpus = build_corpus(instantiate(cfg.corpus))  # every config above is checked before this build's minutes
     extractor, splits = _heard_splits(cfg, arch, corpus, out_dir)
-    tokenizer = training_tokenizer(splits["train"][1], arch.vocab_size, arch.max_tokens, cfg.seed, out_dir / "tokenizer")
+    tokenizer = training_tokenizer(splits["train"][1], arch.vocab_size, arch.max_tokens, cfg.seed,
+                                   out_dir / "tokenizer")
     torch.manual_seed(cfg.seed)
     model = ClapModel(clap_config(arch, len(tokenizer)))
     summary = train_clap(model, splits["train"][0]["features"], splits["train"][1], tokenizer, trainer, out_dir)
