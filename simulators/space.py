@@ -100,8 +100,8 @@ class EmbeddingSpace:
         """Unit taste directions from text (CLAP): a linear score t.x in raw space is (std * t).z here."""
         embed_text = getattr(self.embedder, "embed_text", None)
         if embed_text is None:
-            raise ConfigError(f"taste.source=prompts needs an embedder with a text encoder (embedder=clap), "
-                              f"not {type(self.embedder).__name__}")
+            raise ConfigError(f"taste.source=prompts needs an embedder with a text encoder (embedder=clap_corpus, "
+                              f"or embedder=clap with a LAION checkpoint), not {type(self.embedder).__name__}")
         return unit_rows(embed_text(list(prompts)) * self.std)
 
     def _embed_song(self, audio: np.ndarray, sample_rate: int, source: str) -> np.ndarray:

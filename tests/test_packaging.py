@@ -44,6 +44,16 @@ def test_both_packages_say_they_are_typed():
         assert (REPO_ROOT / package / "py.typed").is_file() and "py.typed" in data[package]
 
 
+def test_every_preset_file_is_package_data():
+    """The shipped models (generators, vqvae, clap_corpus) are data files: each must match a package-data pattern."""
+    patterns = _setuptools()["package-data"]["hcbench"]
+    files = [p.relative_to(REPO_ROOT / "hcbench") for p in (REPO_ROOT / "hcbench" / "models" / "presets").rglob("*")
+             if p.is_file()]
+    assert any(f.parts[2] == "clap_corpus" for f in files)
+    assert not [f for f in files if not any(f.match(pattern) and len(f.parts) == len(Path(pattern).parts)
+                                            for pattern in patterns)]
+
+
 @pytest.mark.slow
 def test_a_non_editable_install_runs_outside_the_checkout(tmp_path):
     pytest.importorskip("setuptools", reason="--no-build-isolation builds with this environment's setuptools")
@@ -72,6 +82,9 @@ def test_a_non_editable_install_runs_outside_the_checkout(tmp_path):
     assert "strength: 0.5" in job and "name: small" in job and "mel:" in job
     run(hcbench, "generate", "model=tiny", "model.steps=2", "n=1", "out=songs")  # the shipped preset loads
     assert len(list((elsewhere / "songs").glob("sample_*.wav"))) == 1
+    clap = run(python, "-c", "from simulators.embedders.clap import ClapEmbedder; e = ClapEmbedder('clap_corpus'); "
+                             "print(e.config.path, e.embed_text(['slow music played on organ']).shape)")
+    assert Path(clap.split()[0]).is_relative_to(tmp_path / "venv") and "(1, 32)" in clap  # the shipped CLAP loads
 
 
 def _install_non_editable(tmp_path: Path) -> tuple[Path, Path]:

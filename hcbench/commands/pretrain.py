@@ -29,6 +29,10 @@ def run_pretrain(cfg: DictConfig) -> Path:
         from hcbench.commands.pretrain_vqvae import run_pretrain_vqvae
 
         return run_pretrain_vqvae(cfg)
+    if cfg.model.get("kind") == "clap":  # the raters' small CLAP: its own trainer, evidence and card
+        from hcbench.commands.pretrain_clap import run_pretrain_clap
+
+        return run_pretrain_clap(cfg)
     seed_everything(cfg.seed)
     out_dir = Path(cfg.out_dir)
     generator = untrained_generator(cfg.model, cfg.seed, cfg.device)

@@ -7,11 +7,13 @@
 Checkpoints for music: laion/larger_clap_music (or the general laion/clap-htsat-unfused)
 on huggingface.co. Download one on a machine with a network, e.g.
 ``huggingface-cli download laion/larger_clap_music --local-dir DIR``, and copy DIR here.
+A preset name works too: ``clap_corpus`` is the small CLAP trained on the corpus
+(``hcbench pretrain model=clap``), saved in the same layout.
 The laion-clap package is never imported (it fetches tokenizers at import time and
 needs torchvision); its .pt checkpoints convert to this layout with transformers'
 ``models/clap/convert_clap_original_pytorch_to_hf.py``.
 
-Determinism: audio is resampled to 48 kHz and centre-cropped to the extractor's
+Determinism: audio is resampled to the extractor's rate (48 kHz for LAION's) and centre-cropped to the extractor's
 ``max_length_s`` by us, so the extractor never draws a random crop, and ``is_longer`` is
 set to False for every clip, so fused models never pick a random clip to fuse.
 """
@@ -26,6 +28,7 @@ import librosa
 import numpy as np
 
 from hcbench.errors import MissingFileError
+from hcbench.models.model_dir import resolve_model_path
 
 WHERE_TO_GET_ONE = (
     "CLAP checkpoints come from huggingface.co/laion/larger_clap_music (music) or laion/clap-htsat-unfused; "
@@ -39,7 +42,7 @@ WHERE_TO_GET_ONE = (
 class ClapConfig:
     """Where the checkpoint is and how audio reaches it."""
 
-    path: str  # local folder in the Hugging Face layout (config.json, weights, preprocessor_config.json)
+    path: str  # local folder in the Hugging Face layout (config.json, weights, preprocessor_config.json), or a preset
     batch_size: int = 8  # clips per forward pass: bounds memory, not results
     device: str = "cpu"  # torch device for the model
 
@@ -48,7 +51,7 @@ class ClapEmbedder:
     """``embed(audio, sample_rate) -> (n, projection_dim)`` unit CLAP audio embeddings; ``embed_text(prompts)`` too."""
 
     def __init__(self, path: str, batch_size: int = 8, device: str = "cpu"):
-        self.config = ClapConfig(str(path), batch_size, device)
+        self.config = ClapConfig(str(resolve_model_path(path)), batch_size, device)
         self.model, self.feature_extractor, self.tokenizer = load_clap(path, device)
         self.sample_rate = int(self.feature_extractor.sampling_rate)
         self.dim = int(self.model.config.projection_dim)
@@ -63,7 +66,7 @@ class ClapEmbedder:
         return "clap-" + hashlib.sha1(json.dumps([str(root), stamp]).encode()).hexdigest()[:10]
 
     def __call__(self, audio: np.ndarray | list[np.ndarray], sample_rate: int) -> np.ndarray:
-        signals = [self._prepare(np.asarray(a, dtype=np.float32), sample_rate) for a in audio]
+        signals = [prepare_signal(np.asarray(a, dtype=np.float32), sample_rate, self.feature_extractor) for a in audio]
         chunks = [self._embed_batch(signals[i:i + self.config.batch_size])
                   for i in range(0, len(signals), self.config.batch_size)]
         return np.concatenate(chunks) if chunks else np.zeros((0, self.dim))
@@ -81,19 +84,10 @@ class ClapEmbedder:
             out = self.model.get_text_features(input_ids=tokens["input_ids"], attention_mask=tokens["attention_mask"])
         return out.pooler_output.double().cpu().numpy()
 
-    def _prepare(self, audio: np.ndarray, sample_rate: int) -> np.ndarray:
-        """48 kHz, and at most max_length_s: the centre of a longer song, never a random crop."""
-        if sample_rate != self.sample_rate:
-            audio = librosa.resample(audio, orig_sr=sample_rate, target_sr=self.sample_rate, res_type="soxr_hq")
-        limit = int(self.feature_extractor.nb_max_samples)
-        start = max(0, (audio.size - limit) // 2)
-        return audio[start:start + limit]
-
     def _embed_batch(self, signals: list[np.ndarray]) -> np.ndarray:
         import torch
 
-        features = self.feature_extractor(signals, sampling_rate=self.sample_rate, truncation=self._truncation,
-                                          return_tensors="pt")
+        features = clap_features(self.feature_extractor, signals, self._truncation)
         is_longer = torch.zeros((len(signals), 1), dtype=torch.bool)  # nothing is longer: we cropped
         with torch.no_grad():
             out = self.model.get_audio_features(input_features=features["input_features"].to(self.config.device),
@@ -101,11 +95,26 @@ class ClapEmbedder:
         return out.pooler_output.double().cpu().numpy()
 
 
+def prepare_signal(audio: np.ndarray, sample_rate: int, extractor) -> np.ndarray:
+    """At the extractor's rate, and at most max_length_s: the centre of a longer song, never a random crop."""
+    rate = int(extractor.sampling_rate)
+    if sample_rate != rate:
+        audio = librosa.resample(audio, orig_sr=sample_rate, target_sr=rate, res_type="soxr_hq")
+    limit = int(extractor.nb_max_samples)
+    start = max(0, (audio.size - limit) // 2)
+    return audio[start:start + limit]
+
+
+def clap_features(extractor, signals: list[np.ndarray], truncation: str = "rand_trunc"):
+    """The extractor's model inputs for prepared signals (a BatchFeature of torch tensors)."""
+    return extractor(signals, sampling_rate=int(extractor.sampling_rate), truncation=truncation, return_tensors="pt")
+
+
 def load_clap(path: str | Path, device: str = "cpu"):
     """(ClapModel in eval mode, ClapFeatureExtractor, tokenizer or None) from a local folder; never the network."""
     from transformers import AutoTokenizer, ClapFeatureExtractor, ClapModel
 
-    root = _check_clap_dir(Path(str(path)).expanduser())
+    root = _check_clap_dir(resolve_model_path(path))
     model = ClapModel.from_pretrained(str(root), local_files_only=True).to(device).eval()
     extractor = ClapFeatureExtractor.from_pretrained(str(root), local_files_only=True)
     tokenizer = None

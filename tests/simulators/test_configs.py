@@ -1,4 +1,7 @@
 """Every rater population, profile and embedder config composes and instantiates."""
+import dataclasses
+
+import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
@@ -7,6 +10,7 @@ from omegaconf import OmegaConf
 from hcbench.paths import conf_dir
 from simulators import PopulationConfig, Profile, build_population, ground_truth
 from simulators.embedders.descriptor import DescriptorEmbedder
+from tests.simulators.conftest import DIM
 
 POPULATIONS = sorted(p.stem for p in (conf_dir() / "raters").glob("*.yaml"))
 PROFILES = sorted(p.stem for p in (conf_dir() / "raters" / "profile").glob("*.yaml"))
@@ -18,9 +22,16 @@ def _compose(overrides=()):
 
 
 def test_the_promised_options_exist():
-    assert {"default", "paper_pilot", "honest", "adversarial_mix", "all_profiles"} <= set(POPULATIONS)
+    assert {"default", "paper_pilot", "honest", "adversarial_mix", "all_profiles", "prompts"} <= set(POPULATIONS)
     assert set(PROFILES) == {"honest", "noisy", "lazy", "adversarial_max", "adversarial_inverse", "colluder",
                              "lenient", "harsh", "drifting"}
+
+
+class _TextTower:
+    """Stands in for CLAP's text tower on the synthetic space: one fixed direction per prompt."""
+
+    def embed_text(self, prompts):
+        return np.stack([np.random.default_rng(len(p)).standard_normal(DIM) for p in prompts])
 
 
 @pytest.mark.parametrize("name", POPULATIONS)
@@ -28,6 +39,8 @@ def test_population_configs_build_populations(name, space):
     cfg = instantiate(_compose([f"raters={name}"]).raters)
     assert isinstance(cfg, PopulationConfig) and cfg.name == name
     assert all(isinstance(p, Profile) and p.name == key for key, p in cfg.profiles.items())
+    if cfg.taste.source == "prompts":
+        space = dataclasses.replace(space, embedder=_TextTower())
     labels = ground_truth(build_population(cfg, space, 100, seed=0)).profile_labels
     assert set(labels) == set(cfg.mix)
 
@@ -49,3 +62,5 @@ def test_embedder_configs():
     assert OmegaConf.is_missing(clap, "path")  # a user must point at a downloaded checkpoint
     with pytest.raises(Exception, match="no CLAP checkpoint folder at /nowhere"):
         instantiate(_compose(["embedder=clap", "embedder.path=/nowhere"]).embedder)
+    shipped = instantiate(_compose(["embedder=clap_corpus"]).embedder)  # the preset: no path to give
+    assert shipped.dim == 32 and shipped.tokenizer is not None and shipped.config.path.endswith("clap_corpus")

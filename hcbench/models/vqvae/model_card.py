@@ -37,6 +37,13 @@ DESIGN = """\
 """
 
 
+def run_rows(facts: dict) -> list[str]:
+    """Card rows every small auxiliary model states: wall time, machine and the command that trained it."""
+    return [f"| training wall time | {facts['train_seconds'] / 60:.1f} min ({facts['train_seconds']:.0f} s) |",
+            f"| machine | {platform.machine()}, {torch.get_num_threads()} torch thread(s), cpu |",
+            f"| command | `{facts['command']}` |"]
+
+
 def write_vqvae_card(path: Path, facts: dict) -> Path:
     """Markdown with the training facts, retrieval and codebook evidence; ``facts`` come from the pretrain job."""
     arch, metric, evidence = facts["vqvae"], facts["metric"], facts["evidence"]
@@ -59,9 +66,7 @@ def write_vqvae_card(path: Path, facts: dict) -> Path:
         f"| seed | {facts['seed']} |",
         f"| final losses (mean of last 100 steps) | reconstruction {facts['final_reconstruction']:.4f}, SupCon on "
         f"usage {facts['final_supcon_usage']:.3f}, SupCon on head {facts['final_supcon_head']:.3f} |",
-        f"| training wall time | {facts['train_seconds'] / 60:.1f} min ({facts['train_seconds']:.0f} s) |",
-        f"| machine | {platform.machine()}, {torch.get_num_threads()} torch thread(s), cpu |",
-        f"| command | `{facts['command']}` |", "",
+        *run_rows(facts), "",
         *_retrieval_section(evidence), *_codebook_section(evidence), DESIGN,
         "![training curves](loss_curve.png)", "",
     ]

@@ -13,9 +13,9 @@ PANELS = (("reconstruction", "reconstruction MSE"), ("supcon_usage", "SupCon on 
           ("supcon_head", "SupCon on head"), ("perplexity", "batch codebook perplexity"))
 
 
-def plot_training_curves(history: dict[str, list[float]], path: Path, smooth: int = 50) -> Path:
-    """One panel per curve: the raw per-step value, faint, and a moving average on top."""
-    panels = [(key, title) for key, title in PANELS if history.get(key)]
+def plot_training_curves(history: dict[str, list[float]], path: Path, panels=PANELS, smooth: int = 50) -> Path:
+    """One panel per (key, title) curve: the raw per-step value, faint, and a moving average on top."""
+    panels = [(key, title) for key, title in panels if history.get(key)]
     fig, axes = plt.subplots(1, max(len(panels), 1), figsize=(3.2 * max(len(panels), 1), 3.0), squeeze=False)
     for ax, (key, title) in zip(axes[0], panels):
         values = np.asarray(history[key])
