@@ -96,7 +96,8 @@ class Generator:
                                           progress)
 
     @torch.no_grad()
-    def invert_requests(self, requests: Sequence[np.ndarray], strength: float, progress=None) -> tuple[torch.Tensor, ...]:
+    def invert_requests(self, requests: Sequence[np.ndarray], strength: float,
+                        progress=None) -> tuple[torch.Tensor, ...]:
         """Each request's input spectrograms (k, y_res, x_res), DDIM-inverted to ``strength``: (k, C, H, W) each."""
         requests = [self._check_request(r, i) for i, r in enumerate(requests)]
         inverted = self.encode(np.concatenate(requests), strength, progress)
