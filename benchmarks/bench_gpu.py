@@ -125,7 +125,7 @@ def bench_iteration(args, out_dir: Path) -> dict:
     per_step = {"DPO step": dpo["train_seconds"] / dpo["steps"], "weighted step": weighted["train_seconds"] / weighted["steps"]}
     generation = sum(phases.values())
     return {"unet": "quick (1/8 width, 64x64)" if args.quick else "audio-diffusion-256", "parameters": parameters,
-            "requests": args.requests, "ddim_steps": generator.steps, "visited_steps": len(generator._timesteps(0.5)),
+            "requests": args.requests, "ddim_steps": generator.steps, "visited_steps": len(generator.timesteps(0.5)),
             "phases": phases, "generation_seconds": generation, "per_request_seconds": generation / args.requests,
             "songs": int(songs.shape[0]), "train_batch": batch, "train_steps": args.train_steps,
             "per_step_seconds": per_step, "generation_peak_gib": generation_peak, "train_peak_gib": _peak_gib(args.device)}

@@ -35,6 +35,7 @@ HOMES = [  # (primary config, overrides, node): where each class conf/ builds ge
     ("run", ("method=pairwise_dpo",), "method"),
     ("run", ("method=best_of_n",), "method"),
     ("run", ("method=rwr",), "method"),
+    ("run", ("method=ddpo",), "method"),
     ("run", NO_EXPERIMENT, "loop"),
     ("run", NO_EXPERIMENT, "space"),
     ("run", NO_EXPERIMENT, "raters"),

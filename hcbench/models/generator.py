@@ -56,7 +56,7 @@ class Generator:
         ``strength`` 0 returns the input, 1 inverts all the way to noise.
         """
         x = self._as_model_input(images)
-        timesteps = self._timesteps(strength)
+        timesteps = self.timesteps(strength)
         return self._batched(x, lambda chunk, _: self._invert(chunk, timesteps), progress)
 
     @torch.no_grad()
@@ -66,7 +66,7 @@ class Generator:
         ``latents`` is never changed in place. ``generators`` (one per sample) feed
         the fresh noise that ``eta`` > 0 injects at every step.
         """
-        timesteps = self._timesteps(strength)
+        timesteps = self.timesteps(strength)
         generators = generators or sample_generators(0, latents.shape[0])
 
         def denoise_chunk(chunk: torch.Tensor, start: int) -> torch.Tensor:
@@ -92,10 +92,16 @@ class Generator:
         by an equally weighted SLERP, and each merged latent is denoised ``n`` times
         (variations come from ``eta``'s fresh noise). Returns (len(requests), n, y_res, x_res).
         """
+        return self.generate_from_latents(self.invert_requests(requests, strength, progress), strength, n, seed, eta,
+                                          progress)
+
+    @torch.no_grad()
+    def invert_requests(self, requests: Sequence[np.ndarray], strength: float,
+                        progress=None) -> tuple[torch.Tensor, ...]:
+        """Each request's input spectrograms (k, y_res, x_res), DDIM-inverted to ``strength``: (k, C, H, W) each."""
         requests = [self._check_request(r, i) for i, r in enumerate(requests)]
-        counts = [len(r) for r in requests]
         inverted = self.encode(np.concatenate(requests), strength, progress)
-        return self.generate_from_latents(torch.split(inverted, counts), strength, n, seed, eta, progress)
+        return torch.split(inverted, [len(r) for r in requests])
 
     @torch.no_grad()
     def generate_from_latents(
@@ -113,18 +119,17 @@ class Generator:
         Inversion is deterministic, so a caller that serves many requests from few input
         songs inverts each song once and passes its latent to every request that uses it.
         """
-        merged = [slerp_mean(part) for part in latents]
-        starts = torch.stack(merged).repeat_interleave(n, dim=0)
+        starts = merged_starts(latents, n)
         generators = sample_generators(seed, starts.shape[0])
         images = tensor_to_images(self.denoise(starts, strength, generators, eta, progress))
         return images.reshape(len(latents), n, *images.shape[1:])
 
     def highest_timestep(self, strength: float) -> int:
         """The noisiest timestep that inversion and denoising at ``strength`` visit (-1: none)."""
-        timesteps = self._timesteps(strength)
+        timesteps = self.timesteps(strength)
         return int(timesteps.max()) if len(timesteps) else -1
 
-    def _timesteps(self, strength: float) -> torch.Tensor:
+    def timesteps(self, strength: float) -> torch.Tensor:
         """The descending DDIM timesteps that a denoise from ``strength`` visits."""
         if not 0.0 <= float(strength) <= 1.0:
             raise ConfigError(f"strength must lie in [0, 1], got {strength}")
@@ -179,3 +184,8 @@ class Generator:
         if request.ndim != 3 or len(request) == 0:
             raise ValueError(f"request {index} must hold one or more spectrograms, got shape {request.shape}")
         return request
+
+
+def merged_starts(latents: Sequence[torch.Tensor], n: int) -> torch.Tensor:
+    """Each request's inverted latents SLERP-merged into one, repeated ``n`` times: (len(latents) * n, C, H, W)."""
+    return torch.stack([slerp_mean(part) for part in latents]).repeat_interleave(n, dim=0)

@@ -23,8 +23,8 @@ def test_batching_changes_nothing_but_rounding(tiny_generator):
 def test_strength_zero_is_identity_and_strength_selects_steps(tiny_generator):
     images = tiny_generator.sample(2, seed=0)
     assert torch.equal(tiny_generator.encode(images, 0.0), images_to_tensor(images))
-    assert len(tiny_generator._timesteps(0.5)) == tiny_generator.steps // 2
-    assert len(tiny_generator._timesteps(1.0)) == tiny_generator.steps
+    assert len(tiny_generator.timesteps(0.5)) == tiny_generator.steps // 2
+    assert len(tiny_generator.timesteps(1.0)) == tiny_generator.steps
     with pytest.raises(ConfigError, match="strength"):
         tiny_generator.encode(images, 1.5)
 
