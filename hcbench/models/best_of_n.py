@@ -25,7 +25,7 @@ import torch
 from hcbench.errors import ConfigError
 from hcbench.models.generator import Generator
 from hcbench.models.model_dir import load_generator
-from hcbench.models.reward_model import RewardModel
+from hcbench.models.reward_model import RewardModel, load_reward_model
 
 SERVING_FILE = "best_of_n.json"
 
@@ -83,6 +83,14 @@ def weights_of(path: str | Path) -> str:
     return str(path) if rule is None else rule["weights"]
 
 
+def reward_model_of(path: str | Path) -> RewardModel | None:
+    """The reward model a version carries: its best-of-n rule's, else the one kept beside its weights, else None."""
+    rule = serving_rule(path)
+    if rule is not None:
+        return RewardModel.from_json(json.dumps(rule["reward_model"]))
+    return load_reward_model(path)
+
+
 def load_version(path: str | Path, steps: int, batch_size: int, device: str = "cpu",
                  similarity=None) -> Generator:
     """A version as it serves: a plain generator, or best-of-n when its folder holds the rule (in eval mode)."""
@@ -94,5 +102,5 @@ def load_version(path: str | Path, steps: int, batch_size: int, device: str = "c
         raise ConfigError(f"{path} serves best-of-n, whose reward model scores songs by the platform's similarity "
                           "representation; load it with the run's similarity (Versions(..., similarity=...))")
     return BestOfN(generator.unet, generator.scheduler, generator.mel, generator.steps, generator.batch_size,
-                   reward=RewardModel.from_json(json.dumps(rule["reward_model"])),
+                   reward=reward_model_of(path),
                    candidates=int(rule["candidates"]), similarity=similarity)
