@@ -92,10 +92,14 @@ class Generator:
         by an equally weighted SLERP, and each merged latent is denoised ``n`` times
         (variations come from ``eta``'s fresh noise). Returns (len(requests), n, y_res, x_res).
         """
+        return self.generate_from_latents(self.invert_requests(requests, strength, progress), strength, n, seed,
+                                          eta, progress)
+
+    def invert_requests(self, requests: Sequence[np.ndarray], strength: float, progress=None) -> tuple[torch.Tensor]:
+        """Each request's inputs DDIM-inverted to ``strength``: one (k, ...) latent tensor per request."""
         requests = [self._check_request(r, i) for i, r in enumerate(requests)]
         counts = [len(r) for r in requests]
-        inverted = self.encode(np.concatenate(requests), strength, progress)
-        return self.generate_from_latents(torch.split(inverted, counts), strength, n, seed, eta, progress)
+        return torch.split(self.encode(np.concatenate(requests), strength, progress), counts)
 
     @torch.no_grad()
     def generate_from_latents(
