@@ -34,6 +34,7 @@ from hcbench.loop.reward_ratings import fit_on_ratings, record_fit
 from hcbench.models.generator import Generator
 from hcbench.models.model_dir import save_generator
 from hcbench.models.pretrain import pretrain
+from hcbench.models.reward_model import save_reward_model
 from hcbench.store import RunStore, queries
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class RewardWeighted(PaperLoop):
         summary = pretrain(generator, images, trainer, round.versions.folder(new) / "train", weights=weights,
                            description=f"RWR v{new} on {len(images)} samples")
         model_dir = save_generator(generator.eval_mode(), round.versions.folder(new) / "model")
+        save_reward_model(model_dir, reward)  # what compare scores the reward model's accuracy with
         round.versions.register(new, model_dir, train_size=len(images), iteration=old)
         return summary | {"mean_weight": float(np.mean(weights))}
 

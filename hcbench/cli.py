@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "run": ("hcbench.commands.run", "the paper's loop with simulated raters: rate, select, fine-tune, v0 -> v1 -> ..."),
     "report": ("hcbench.commands.report", "rebuild a run's report.md, report.html, plot and metrics.jsonl from its database"),
     "compare": ("hcbench.commands.compare", "methods side by side: every method and seed, one shared paired evaluation"),
+    "overopt": ("hcbench.commands.overopt", "over-optimisation: best of n's reward-model score and true utility per n"),
     "sweep-report": ("hcbench.commands.sweep_report", "a sweep (run -m) as one table, ranking and heatmap"),
     "check": ("hcbench.commands.check", "CI gate: fail unless rating and utility rise from each version to the next"),
 }

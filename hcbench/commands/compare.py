@@ -24,7 +24,8 @@ from rich.console import Console
 from hcbench.commands.argv import to_overrides
 from hcbench.commands.run import run_experiment, run_finished, simulated_users
 from hcbench.compare.evaluation import (SideBySide, entries, evaluation_config, evaluation_dir, evaluation_seed,
-                                        evaluation_versions, open_evaluation, record_drift, reference_name)
+                                        evaluation_versions, open_evaluation, record_drift, record_reward_accuracy,
+                                        reference_name)
 from hcbench.compare.panel import FreshDraws
 from hcbench.compare.runs import Combination, combinations, run_config
 from hcbench.errors import ConfigError, report_user_errors
@@ -95,6 +96,7 @@ def evaluate_seed(planned: list[Combination], overrides: list[str], compare_dir:
     if not store.stage_done(0, "done"):
         Console().rule(f"shared evaluation, seed {cfg.seed}: {', '.join(e.name for e in judged)}")
         _side_by_side(store, cfg, judged)
+    record_reward_accuracy(store, judged, instantiate(cfg.similarity))  # once; evaluations made before it get it now
     return store
 
 

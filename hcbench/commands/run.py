@@ -67,16 +67,23 @@ def run_experiment(cfg: DictConfig) -> Path:
 def simulated_users(cfg: DictConfig, store: RunStore, mel, requests: RequestConfig):
     """The corpus, the simulated raters (their true profiles recorded in ``store``) and the pool of input
     songs they bring: (corpus, panel, input songs, pool indices). ``hcbench compare`` asks the same people."""
-    from simulators import build_population, fit_space
-    from simulators.panel import SimulatedPanel, record_rater_truth
+    from simulators.panel import record_rater_truth
 
-    corpus = build_corpus(instantiate(cfg.corpus))
-    space = fit_space(instantiate(cfg.embedder), corpus, mel, instantiate(cfg.space))
-    panel = SimulatedPanel(build_population(instantiate(cfg.raters), space, cfg.n_raters, cfg.seed), cfg.seed)
+    corpus, panel = simulated_panel(cfg, mel)
     record_rater_truth(store, panel)
     write_corpus_reference(store.run_dir, corpus.spectrograms(mel, "heldout")[0])
     input_songs, input_index = input_pool(corpus, mel, requests.pool_split, requests.pool_size, cfg.seed)
     return corpus, panel, input_songs, input_index
+
+
+def simulated_panel(cfg: DictConfig, mel):
+    """The corpus and the run's simulated raters (a ``SimulatedPanel``), as ``cfg`` builds them."""
+    from simulators import build_population, fit_space
+    from simulators.panel import SimulatedPanel
+
+    corpus = build_corpus(instantiate(cfg.corpus))
+    space = fit_space(instantiate(cfg.embedder), corpus, mel, instantiate(cfg.space))
+    return corpus, SimulatedPanel(build_population(instantiate(cfg.raters), space, cfg.n_raters, cfg.seed), cfg.seed)
 
 
 def run_finished(cfg: DictConfig) -> bool:

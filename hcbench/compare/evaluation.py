@@ -24,12 +24,15 @@ from hcbench.loop.method import Ask, Round
 from hcbench.loop.paper import PaperLoop
 from hcbench.loop.versions import Versions
 from hcbench.metrics.drift import noise_prediction_drift
+from hcbench.metrics.reward_accuracy import reward_accuracies
+from hcbench.models.best_of_n import reward_model_of
 from hcbench.models.generator import Generator
 from hcbench.store import RunStore, queries, records
 
 EVALUATION_DIR = "evaluation"
 BASE = "v0"  # the base model, every method's v0: the reference when no_feedback is not compared
 NO_FEEDBACK = "no_feedback"
+REWARD_ACCURACY = "reward_accuracy"  # the store's meta key: each entry's reward-model accuracy (None: it has none)
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,16 @@ def record_drift(store: RunStore, versions: Versions, judged: list[Entry], base:
                  for i, entry in enumerate(judged)}
         store.set_meta("drift", drift)
     return drift
+
+
+def record_reward_accuracy(store: RunStore, judged: list[Entry], similarity) -> dict[str, dict | None]:
+    """Each entry's reward model (the one its final version carries) scored on the evaluation's song pairs
+    against the truth, kept in the store's meta once the evaluation is done, so rebuilding reads it back."""
+    accuracy = store.get_meta(REWARD_ACCURACY)
+    if accuracy is None:
+        accuracy = reward_accuracies(store, {e.name: reward_model_of(e.model_path) for e in judged}, similarity)
+        store.set_meta(REWARD_ACCURACY, accuracy)
+    return accuracy
 
 
 class SideBySide:

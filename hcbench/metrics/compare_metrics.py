@@ -2,7 +2,8 @@
 
 Per seed and method: observed stars (raw and QC-weighted) and true utility in the shared
 evaluation, the paired change in utility against the reference (no_feedback, else v0), rating
-calls spent, drift from v0, diversity and distance to the corpus, seconds per round. Then each
+calls spent, drift from v0, diversity and distance to the corpus, the reward model's accuracy on the
+evaluation's song pairs (methods that have one), seconds per round. Then each
 seed's ranking by true utility and Kendall's tau between the seeds' rankings.
 """
 from __future__ import annotations
@@ -64,6 +65,7 @@ def seed_rows(store: RunStore, compare_dir: Path) -> list[dict]:
     groups = list(requests_by_key(queries.rated_outputs_with_requests(store, 0)).values())
     reference = names.index(record["reference"])
     drift = store.get_meta("drift", {})
+    accuracy = store.get_meta("reward_accuracy", {})  # None per method without a reward model
     rows = []
     for version, entry in enumerate(record["entries"]):
         cell = cells[version]
@@ -75,6 +77,7 @@ def seed_rows(store: RunStore, compare_dir: Path) -> list[dict]:
             "stars_vs_reference": paired_change(paired, reference, version, "stars", resamples, seed),
             "requests": len(paired), "drift": drift.get(entry["name"], float("nan")),
             "diversity": cell["diversity"], "corpus_distance": cell["corpus_distance"],
+            "reward_accuracy": accuracy.get(entry["name"]),
             **_run_figures(compare_dir, entry["run_dir"]),
         })
     return rows

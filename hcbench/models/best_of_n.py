@@ -25,7 +25,7 @@ import torch
 from hcbench.errors import ConfigError
 from hcbench.models.generator import Generator
 from hcbench.models.model_dir import load_generator
-from hcbench.models.reward_model import RewardModel
+from hcbench.models.reward_model import RewardModel, load_reward_model
 
 SERVING_FILE = "best_of_n.json"
 
@@ -42,12 +42,28 @@ class BestOfN(Generator):
     def generate_from_latents(self, latents: Sequence[torch.Tensor], strength: float, n: int = 1, seed: int = 0,
                               eta: float = 1.0, progress=None) -> np.ndarray:
         """As ``Generator.generate_from_latents``; each of the ``n`` songs of a request is a best of ``candidates``."""
-        drawn = np.stack([super(BestOfN, self).generate_from_latents(latents, strength, n, candidate_seed(seed, k),
-                                                                     eta, progress)
-                          for k in range(self.candidates)], axis=2)  # (requests, n, candidates, H, W)
+        drawn = draw_candidates(super(BestOfN, self).generate_from_latents, latents, strength, n, seed, eta,
+                                self.candidates, progress)
         scores = self.reward.predict(self.similarity.represent(drawn.reshape(-1, *drawn.shape[3:])))
-        best = scores.reshape(drawn.shape[:3]).argmax(axis=2)  # the first of equals: candidate 0 on ties
+        best = best_candidate(scores.reshape(drawn.shape[:3]))
         return np.take_along_axis(drawn, best[:, :, None, None, None], axis=2)[:, :, 0]
+
+
+def draw_candidates(generate, latents: Sequence[torch.Tensor], strength: float, n: int, seed: int, eta: float,
+                    candidates: int, progress=None) -> np.ndarray:
+    """(requests, n, candidates, H, W): candidate k of every song from ``candidate_seed(seed, k)``, so the
+    first m candidates of a best of more are a best of m's candidates. ``generate``: a generate_from_latents."""
+    return np.stack([generate(latents, strength, n, candidate_seed(seed, k), eta, progress)
+                     for k in range(candidates)], axis=2)
+
+
+def best_candidate(scores: np.ndarray) -> np.ndarray:
+    """Index of the best-scored candidate along the last axis; the first of equals (candidate 0 on ties).
+
+    >>> best_candidate(np.array([[0.1, 0.3, 0.3], [0.2, 0.2, 0.2]])).tolist()
+    [1, 0]
+    """
+    return np.asarray(scores).argmax(axis=-1)
 
 
 def candidate_seed(seed: int, k: int) -> int:
@@ -83,6 +99,14 @@ def weights_of(path: str | Path) -> str:
     return str(path) if rule is None else rule["weights"]
 
 
+def reward_model_of(path: str | Path) -> RewardModel | None:
+    """The reward model a version carries: its best-of-n rule's, else the one kept beside its weights, else None."""
+    rule = serving_rule(path)
+    if rule is not None:
+        return RewardModel.from_json(json.dumps(rule["reward_model"]))
+    return load_reward_model(path)
+
+
 def load_version(path: str | Path, steps: int, batch_size: int, device: str = "cpu",
                  similarity=None) -> Generator:
     """A version as it serves: a plain generator, or best-of-n when its folder holds the rule (in eval mode)."""
@@ -94,5 +118,5 @@ def load_version(path: str | Path, steps: int, batch_size: int, device: str = "c
         raise ConfigError(f"{path} serves best-of-n, whose reward model scores songs by the platform's similarity "
                           "representation; load it with the run's similarity (Versions(..., similarity=...))")
     return BestOfN(generator.unet, generator.scheduler, generator.mel, generator.steps, generator.batch_size,
-                   reward=RewardModel.from_json(json.dumps(rule["reward_model"])),
+                   reward=reward_model_of(path),
                    candidates=int(rule["candidates"]), similarity=similarity)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
@@ -30,6 +31,7 @@ from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+REWARD_FILE = "reward_model.json"  # a version folder's reward model, for methods whose version is not best-of-n
 ALPHAS = tuple(10.0 ** k for k in range(-2, 5))  # ridge penalties tried; features are standardised
 MIN_HELD_OUT = 4  # held-out songs below which no Spearman is reported
 
@@ -57,6 +59,19 @@ class RewardModel:
     def from_json(cls, text: str) -> "RewardModel":
         data = json.loads(text)
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+def save_reward_model(folder: Path, model: RewardModel) -> Path:
+    """Keep ``model`` in a version's ``folder`` (sorted-key JSON: the same model, the same bytes)."""
+    path = Path(folder) / REWARD_FILE
+    path.write_text(model.to_json() + "\n")
+    return path
+
+
+def load_reward_model(folder: str | Path) -> RewardModel | None:
+    """The reward model kept in a version's ``folder`` by ``save_reward_model``, or None."""
+    path = Path(str(folder)) / REWARD_FILE
+    return RewardModel.from_json(path.read_text()) if path.is_file() else None
 
 
 def fit_reward_model(features: np.ndarray, targets: np.ndarray, weights: np.ndarray, groups: np.ndarray,

@@ -7,7 +7,8 @@ from hcbench.report.formatting import change_text, ci_text, markdown_table, numb
 from hcbench.report.rankings import rankings_text, taus_text
 
 HEADER = ["seed", "method", "stars", "stars (QC-weighted)", "true utility", "utility vs {ref} (paired)",
-          "rating calls", "drift from v0", "diversity", "distance to corpus", "seconds per round"]
+          "rating calls", "drift from v0", "diversity", "distance to corpus", "reward-model accuracy",
+          "seconds per round"]
 
 
 def compare_markdown(metrics: CompareMetrics, title: str) -> str:
@@ -23,6 +24,9 @@ def compare_markdown(metrics: CompareMetrics, title: str) -> str:
              "over requests of the within-request difference, with a 95% bootstrap interval over requests. "
              "Rating calls: what the method's run spent on training rounds. Drift from v0: mean squared gap "
              "between the final version's and v0's noise predictions on the same inputs, timesteps and noise. "
+             "Reward-model accuracy: for a method with a reward model (best_of_n, rwr), how often its final reward "
+             "model orders two versions' songs of one evaluation request as their true utility does (truth ties "
+             "skipped; – where a method has none). "
              + ("Methods marked * (oracle) learn from the truth: an upper bound, not a competitor." if
                 any(r["upper_bound"] for r in metrics.rows) else ""), "", comparison_table(metrics), "",
              "## Ranking by true utility", "", rankings_text(metrics.rankings), "", taus_text(metrics.taus), ""]
@@ -35,6 +39,18 @@ def comparison_table(metrics: CompareMetrics) -> str:
     rows = [[str(r["seed"]), r["method"] + (" *" if r["upper_bound"] else ""), ci_text(r["stars"]),
              ci_text(r["stars_qc"]), ci_text(r["utility"], 3), change_text(r["utility_vs_reference"], 3),
              "–" if r["rating_calls"] is None else str(r["rating_calls"]), number_text(r["drift"], 6),
-             number_text(r["diversity"]), number_text(r["corpus_distance"]), number_text(r["seconds_per_round"], 1)]
+             number_text(r["diversity"]), number_text(r["corpus_distance"]), accuracy_text(r["reward_accuracy"]),
+             number_text(r["seconds_per_round"], 1)]
             for r in metrics.rows]
     return markdown_table(header, rows)
+
+
+def accuracy_text(accuracy: dict | None) -> str:
+    """'0.62 (45 pairs)', or a dash for a method without a reward model (or with no pair the truth orders).
+
+    >>> accuracy_text({"accuracy": 0.625, "pairs": 8}), accuracy_text(None)
+    ('0.62 (8 pairs)', '–')
+    """
+    if accuracy is None or accuracy["accuracy"] is None:
+        return "–"
+    return f"{accuracy['accuracy']:.2f} ({accuracy['pairs']} pairs)"

@@ -254,9 +254,10 @@ def rated_outputs_by_input(store: RunStore) -> list[dict]:
 
 def rated_outputs_with_requests(store: RunStore, iteration: int) -> list[dict]:
     """``iteration``'s rated outputs with what makes two versions' requests the same request: requester,
-    agreement raters, reference and inputs (sorted ids, comma-separated)."""
+    agreement raters, reference and inputs (sorted ids, comma-separated); and the rated song."""
     return store.rows(f"""
-        SELECT o.version, o.stars, o.utility, q.rater_id AS requester, q.agreement_raters, q.reference_song_id,
+        SELECT o.version, o.song_id, o.stars, o.utility, q.rater_id AS requester, q.agreement_raters,
+               q.reference_song_id,
                (SELECT group_concat(song_id) FROM
                    (SELECT song_id FROM request_inputs WHERE request_id = q.id ORDER BY song_id)) AS inputs
         FROM ({_RATED_OUTPUTS}) o JOIN ratings r ON r.id = o.id JOIN requests q ON q.id = r.request_id

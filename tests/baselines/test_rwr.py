@@ -5,6 +5,7 @@ from baselines.rwr import RewardWeighted
 from hcbench.errors import ConfigError
 from hcbench.loop.method import Method
 from hcbench.loop.paper import PaperLoop
+from hcbench.models.best_of_n import reward_model_of
 from hcbench.store import queries
 from tests.baselines.conftest import finished_run, v1_differs_from_v0
 from tests.baselines.test_best_of_n import REQUEST
@@ -32,3 +33,4 @@ def test_rwr_trains_v1_on_fresh_samples_and_the_base_models_clips(tmp_path):
     assert clips > 0
     assert store.scalar("SELECT train_size FROM versions WHERE id = 1") == 2 * requests + clips
     assert queries.reward_model_fits(store)["0"]["rows"] > 0
+    assert reward_model_of(queries.version_path(store, 1)) is not None  # kept for compare's accuracy column

@@ -10,6 +10,8 @@ truth recorders that write each rating's (and pairwise answer's) true utility, t
 - the truth recorders (of ratings and of pairwise answers): the collectors that call them after storing
   answers, the runner that passes them on, and ``hcbench run`` and ``hcbench compare``'s shared
   evaluation, which wire the simulated panel's in (they write, never read);
+- the panel's ``utility``: the oracle, and ``hcbench overopt`` (the true utility of best-of-n's candidates,
+  which nobody rates; it evaluates a finished run and trains nothing);
 - ``truth_*`` tables: hcbench/store/ (schema, writes, migrations, and the queries below);
 - the queries that read them: hcbench/metrics/ and hcbench/report/, which evaluate.
 """
@@ -33,7 +35,7 @@ ALLOWED = {
     "recorder": {"hcbench/loop/collect.py", "hcbench/loop/collect_pairs.py", "hcbench/loop/runner.py",
                  "hcbench/commands/run.py", "hcbench/commands/compare.py"},
     "simulators": {ORACLE, "hcbench/commands/rate.py", "hcbench/commands/run.py", "hcbench/commands/compare.py"},
-    "panel truth": {ORACLE},
+    "panel truth": {ORACLE, "hcbench/commands/overopt.py"},
     "truth table": {"hcbench/store/"},
     "truth query": {"hcbench/metrics/", "hcbench/report/"},
 }
