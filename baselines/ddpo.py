@@ -38,6 +38,7 @@ from hcbench.models.ddpo_training import train_policy
 from hcbench.models.generator import Generator, merged_starts
 from hcbench.models.model_dir import save_generator
 from hcbench.models.pretrain import TrainerConfig, adamw
+from hcbench.models.reward_model import save_reward_model
 from hcbench.store import RunStore, queries
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class DDPO(PaperLoop):
                                round.versions.folder(new) / "train",
                                description=f"DDPO v{new} on {len(rewards)} trajectories")
         model_dir = save_generator(generator.eval_mode(), round.versions.folder(new) / "model")
+        save_reward_model(model_dir, reward)  # what compare scores the reward model's accuracy with
         round.versions.register(new, model_dir, train_size=len(rewards), iteration=old)
         summary |= {"mean_reward": float(np.mean(rewards)), "trajectories": len(rewards)}
         (round.versions.folder(new) / "train" / "ddpo.json").write_text(json.dumps(summary, indent=2) + "\n")

@@ -8,6 +8,7 @@ from baselines.ddpo import DDPO
 from hcbench.errors import ConfigError
 from hcbench.loop.method import Method
 from hcbench.loop.paper import PaperLoop
+from hcbench.models.best_of_n import reward_model_of
 from hcbench.store import queries
 from tests.baselines.conftest import finished_run, v1_differs_from_v0
 from tests.baselines.test_best_of_n import REQUEST
@@ -33,6 +34,7 @@ def test_ddpo_trains_v1_on_rewarded_trajectories(tmp_path):
     requests = len(queries.request_inputs(store, 0))
     assert store.scalar("SELECT train_size FROM versions WHERE id = 1") == 2 * requests
     assert queries.reward_model_fits(store)["0"]["rows"] > 0
+    assert reward_model_of(queries.version_path(store, 1)) is not None  # kept for compare's accuracy column
     summary = json.loads((tmp_path / "versions" / "v1" / "train" / "ddpo.json").read_text())
     assert summary["steps"] == 4 and summary["trajectories"] == 2 * requests
     assert all(math.isfinite(summary[k]) for k in ("mean_reward", "approx_kl", "clip_fraction"))
