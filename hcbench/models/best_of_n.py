@@ -31,7 +31,7 @@ SERVING_FILE = "best_of_n.json"
 
 
 @dataclass
-class BestOfN(Generator):
+class BestOfNGenerator(Generator):
     """A generator whose every request is answered by the best of ``candidates`` samples under ``reward``."""
 
     reward: RewardModel | None = None
@@ -42,7 +42,7 @@ class BestOfN(Generator):
     def generate_from_latents(self, latents: Sequence[torch.Tensor], strength: float, n: int = 1, seed: int = 0,
                               eta: float = 1.0, progress=None) -> np.ndarray:
         """As ``Generator.generate_from_latents``; each of the ``n`` songs of a request is a best of ``candidates``."""
-        drawn = draw_candidates(super(BestOfN, self).generate_from_latents, latents, strength, n, seed, eta,
+        drawn = draw_candidates(super(BestOfNGenerator, self).generate_from_latents, latents, strength, n, seed, eta,
                                 self.candidates, progress)
         scores = self.reward.predict(self.similarity.represent(drawn.reshape(-1, *drawn.shape[3:])))
         best = best_candidate(scores.reshape(drawn.shape[:3]))
@@ -117,6 +117,6 @@ def load_version(path: str | Path, steps: int, batch_size: int, device: str = "c
     if similarity is None:
         raise ConfigError(f"{path} serves best-of-n, whose reward model scores songs by the platform's similarity "
                           "representation; load it with the run's similarity (Versions(..., similarity=...))")
-    return BestOfN(generator.unet, generator.scheduler, generator.mel, generator.steps, generator.batch_size,
+    return BestOfNGenerator(generator.unet, generator.scheduler, generator.mel, generator.steps, generator.batch_size,
                    reward=reward_model_of(path),
                    candidates=int(rule["candidates"]), similarity=similarity)

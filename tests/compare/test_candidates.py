@@ -7,7 +7,7 @@ from hcbench.compare.candidates import FreshRequests, candidate_songs
 from hcbench.compare.evaluation import evaluation_seed
 from hcbench.loop.config import RequestConfig
 from hcbench.metrics.overoptimisation import picks
-from hcbench.models.best_of_n import BestOfN
+from hcbench.models.best_of_n import BestOfNGenerator
 from tests.models.test_best_of_n import BRIGHTER, Brightness
 
 
@@ -19,7 +19,7 @@ def test_best_of_n_over_the_shared_candidates_is_what_best_of_n_serves(tiny_gene
     drawn = candidate_songs(tiny_generator, asked, cfg, 4, seed=5)
     chosen = picks(BRIGHTER.predict(Brightness().represent(drawn.reshape(-1, 32, 32))).reshape(2, 4), [1, 4])
     for i, n in enumerate((1, 4)):
-        version = BestOfN(tiny_generator.unet, tiny_generator.scheduler, tiny_generator.mel, 4,
+        version = BestOfNGenerator(tiny_generator.unet, tiny_generator.scheduler, tiny_generator.mel, 4,
                           tiny_generator.batch_size, reward=BRIGHTER, candidates=n, similarity=Brightness())
         served = version.generate_from(asked.inputs, 0.5, 1, evaluation_seed(5), 1.0)[:, 0]
         np.testing.assert_array_equal(served, drawn[np.arange(2), chosen[:, i]])

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from hcbench.errors import ConfigError
-from hcbench.models.best_of_n import BestOfN, candidate_seed, load_version, write_best_of_n
+from hcbench.models.best_of_n import BestOfNGenerator, candidate_seed, load_version, write_best_of_n
 from hcbench.models.reward_model import RewardModel, constant_reward
 
 
@@ -18,7 +18,7 @@ BRIGHTER = RewardModel((0.0,), (1.0,), (1.0,), 0.0, 1.0)  # reward = mean pixel
 
 
 def _best_of(generator, n, reward=BRIGHTER):
-    return BestOfN(generator.unet, generator.scheduler, generator.mel, generator.steps, generator.batch_size,
+    return BestOfNGenerator(generator.unet, generator.scheduler, generator.mel, generator.steps, generator.batch_size,
                    reward=reward, candidates=n, similarity=Brightness())
 
 
@@ -57,10 +57,10 @@ def test_a_version_folder_serves_its_rule_over_its_weights(tmp_path, fast_genera
     weights = save_generator(fast_generator, tmp_path / "v0")
     folder = write_best_of_n(tmp_path / "v1", str(weights), 4, BRIGHTER)
     served = load_version(folder, 4, 8, similarity=Brightness())
-    assert isinstance(served, BestOfN) and served.candidates == 4 and served.reward == BRIGHTER
+    assert isinstance(served, BestOfNGenerator) and served.candidates == 4 and served.reward == BRIGHTER
     for name, tensor in fast_generator.unet.state_dict().items():
         assert np.array_equal(served.unet.state_dict()[name].numpy(), tensor.numpy())
-    assert not isinstance(load_version(weights, 4, 8), BestOfN)
+    assert not isinstance(load_version(weights, 4, 8), BestOfNGenerator)
     with pytest.raises(ConfigError, match="similarity"):
         load_version(folder, 4, 8)
     with pytest.raises(ConfigError, match="n >= 1"):
