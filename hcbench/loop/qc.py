@@ -97,6 +97,8 @@ def _modal_share(stars: np.ndarray, index: np.ndarray) -> np.ndarray:
     levels, level = np.unique(stars, return_inverse=True)
     counts = np.zeros((index.max() + 1 if len(index) else 0, len(levels)))
     np.add.at(counts, (index, level), 1.0)
+    if counts.size == 0:  # an iteration that asked no stars (pairwise questions only)
+        return np.zeros(len(counts))
     return counts.max(axis=1) / np.maximum(counts.sum(axis=1), 1.0)
 
 

@@ -79,3 +79,9 @@ def test_partialling_out_taste_factors_keeps_the_same_verdicts(crowd):
     shares = _flagged_share(crowd, **{**LIKE_WITH_LIKE, "straight_line_check": False, "taste_factors": 2})
     assert all(shares[p] == 1.0 for p in ("lazy", "adversarial_max", "adversarial_inverse"))
     assert all(shares[p] == 0.0 for p in ("honest", "noisy", "lenient", "harsh", "drifting"))
+
+
+def test_an_iteration_without_stars_judges_nobody_and_does_not_fail():  # pairwise_dpo's training rounds
+    empty = RatingTable(np.zeros(0, int), np.zeros(0, int), np.zeros(0), np.zeros(0))
+    result = quality_control(empty, QCConfig(**LIKE_WITH_LIKE))
+    assert len(result.flagged) == 0 and len(result.weight) == 0
