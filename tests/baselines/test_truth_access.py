@@ -12,6 +12,8 @@ truth recorders that write each rating's (and pairwise answer's) true utility, t
   evaluation, which wire the simulated panel's in (they write, never read);
 - the panel's ``utility``: the oracle, and ``hcbench overopt`` (the true utility of best-of-n's candidates,
   which nobody rates; it evaluates a finished run and trains nothing);
+- ``simulators`` imports: the commands above that build the simulated panel, and ``hcbench pretrain
+  model=clap``, which trains the raters' own ear (the shipped clap_corpus) and reads no rating or utility;
 - ``truth_*`` tables: hcbench/store/ (schema, writes, migrations, and the queries below);
 - the queries that read them: hcbench/metrics/ and hcbench/report/, which evaluate.
 """
@@ -34,7 +36,8 @@ ALLOWED = {
     "truth": {ORACLE, "hcbench/commands/rate.py"},
     "recorder": {"hcbench/loop/collect.py", "hcbench/loop/collect_pairs.py", "hcbench/loop/runner.py",
                  "hcbench/commands/run.py", "hcbench/commands/compare.py"},
-    "simulators": {ORACLE, "hcbench/commands/rate.py", "hcbench/commands/run.py", "hcbench/commands/compare.py"},
+    "simulators": {ORACLE, "hcbench/commands/rate.py", "hcbench/commands/run.py", "hcbench/commands/compare.py",
+                   "hcbench/commands/pretrain_clap.py"},
     "panel truth": {ORACLE, "hcbench/commands/overopt.py"},
     "truth table": {"hcbench/store/"},
     "truth query": {"hcbench/metrics/", "hcbench/report/"},
