@@ -1,6 +1,8 @@
 """Shared fixtures: small deterministic signals and a tiny random generator."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -40,6 +42,12 @@ def tiny_generator(tiny_model_cfg):
     return generator.eval_mode()
 
 
+def _threads_per_worker() -> int:
+    """Two threads, split between pytest-xdist's workers so that they do not oversubscribe the cores."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return max(1, min(2, (os.cpu_count() or 1) // workers))
+
+
 @pytest.fixture(autouse=True)
 def _fixed_threads():
-    torch.set_num_threads(2)
+    torch.set_num_threads(_threads_per_worker())

@@ -44,6 +44,7 @@ HOMES = [  # (primary config, overrides, node): where each class conf/ builds ge
     ("run", NO_EXPERIMENT, "similarity"),
     ("pretrain", ("model=vqvae",), "model.vqvae"),
     ("pretrain", ("model=vqvae",), "model.metric"),
+    ("pretrain", ("model=clap", "trainer=clap"), "model.arch"),
     ("similarity", ("similarity=descriptor",), "similarity"),
     ("rate", ("embedder=vqvae",), "embedder"),
     ("rate", ("embedder=clap",), "embedder"),
