@@ -56,8 +56,9 @@ def usable_cores() -> int:
 
 @contextlib.contextmanager
 def process_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()):
-    """A spawn pool of ``workers`` single-threaded processes, or None when ``workers`` is 1 (work inline)."""
-    if workers <= 1:
+    """A spawn pool of ``workers`` single-threaded processes, or None when ``workers`` is 1 (work inline)
+    or when this process cannot spawn (a job of a joblib sweep: see ``can_spawn``)."""
+    if workers <= 1 or not can_spawn():
         yield None
         return
     import multiprocessing as mp
@@ -69,6 +70,16 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None, i
     finally:
         pool.terminate()
         pool.join()
+
+
+def can_spawn() -> bool:
+    """Whether a spawned child can start. A child resets the parent's default start method first; in a
+    worker of joblib's loky (``hydra/launcher=joblib``) that is "loky", unknown in the child, which dies
+    before running anything while the pool waits for it forever. Such a job is already one of
+    several side by side, so it works inline instead."""
+    import multiprocessing as mp
+
+    return mp.get_start_method(allow_none=True) in (None, *mp.get_all_start_methods())
 
 
 def ordered_map(fn: Callable[[Any], Any], items: Iterable, pool, chunksize: int = 1) -> Iterator:
