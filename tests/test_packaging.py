@@ -71,7 +71,7 @@ def test_a_non_editable_install_runs_outside_the_checkout(tmp_path):
                               "from simulators.prebuilt import FOLDER; "
                               "print(hcbench.__file__, simulators.__file__, conf_dir(), *sorted(FOLDER.glob('*.npz')))")
     paths = [Path(p) for p in where.split()]
-    assert len(paths) == 4 and all(p.is_relative_to(tmp_path / "venv") for p in paths), where  # not the checkout
+    assert len(paths) == 5 and all(p.is_relative_to(tmp_path / "venv") for p in paths), where  # not the checkout
     assert (paths[0].parent / "py.typed").is_file() and (paths[1].parent / "py.typed").is_file()
 
     job = run(hcbench, "run", "--cfg", "job", "experiment=smoke")
@@ -85,6 +85,8 @@ def test_a_non_editable_install_runs_outside_the_checkout(tmp_path):
     clap = run(python, "-c", "from simulators.embedders.clap import ClapEmbedder; e = ClapEmbedder('clap_corpus'); "
                              "print(e.config.path, e.embed_text(['slow music played on organ']).shape)")
     assert Path(clap.split()[0]).is_relative_to(tmp_path / "venv") and "(1, 32)" in clap  # the shipped CLAP loads
+    key = run(python, "-c", "from simulators.embedders.clap import ClapEmbedder; print(ClapEmbedder('clap_corpus').cache_key)")
+    assert any(key.strip() in p.name for p in paths[3:]), (key, where)  # the installed CLAP finds its shipped reference
 
 
 def _install_non_editable(tmp_path: Path) -> tuple[Path, Path]:

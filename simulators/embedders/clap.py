@@ -20,7 +20,6 @@ set to False for every clip, so fused models never pick a random clip to fuse.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,17 @@ WHERE_TO_GET_ONE = (
     "embedder.path=DIR (a laion-clap .pt file must first be converted with transformers' "
     "convert_clap_original_pytorch_to_hf.py)"
 )
+
+
+NOT_WEIGHTS = {".md", ".png"}  # a checkpoint folder's card and plots: they change no embedding
+
+
+def _file_sha1(file: Path) -> bytes:
+    digest = hashlib.sha1()
+    with open(file, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.digest()
 
 
 @dataclass(frozen=True)
@@ -60,10 +70,14 @@ class ClapEmbedder:
 
     @property
     def cache_key(self) -> str:
-        """Names this checkpoint's cached corpus embeddings (its folder and its weights' size and time)."""
-        root = Path(self.config.path).resolve()
-        stamp = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(root.iterdir()) if p.is_file()]
-        return "clap-" + hashlib.sha1(json.dumps([str(root), stamp]).encode()).hexdigest()[:10]
+        """Names this checkpoint's cached corpus embeddings by what it computes with: the bytes of its weights and
+        settings (not its folder or file times), so that a fresh install or clone finds a shipped or cached result."""
+        digest = hashlib.sha1()
+        for file in sorted(Path(self.config.path).resolve().iterdir()):
+            if file.is_file() and file.suffix not in NOT_WEIGHTS:
+                digest.update(file.name.encode())
+                digest.update(_file_sha1(file))
+        return "clap-" + digest.hexdigest()[:10]
 
     def __call__(self, audio: np.ndarray | list[np.ndarray], sample_rate: int) -> np.ndarray:
         signals = [prepare_signal(np.asarray(a, dtype=np.float32), sample_rate, self.feature_extractor) for a in audio]

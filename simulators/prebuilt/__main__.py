@@ -1,4 +1,5 @@
-"""Regenerate the shipped reference embeddings of the default run (corpus default, model small, descriptor).
+"""Regenerate the shipped reference embeddings of the default run (corpus default, model small), as the
+raters hear it through each shipped embedder: the descriptors and the CLAP preset clap_corpus.
 
     python -m simulators.prebuilt            # builds or reuses the corpus in $HCBENCH_CACHE, then writes here
 
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
-from omegaconf import OmegaConf
 
 from hcbench.corpus import build_corpus
 from hcbench.paths import conf_dir
@@ -17,20 +18,26 @@ from simulators.prebuilt import FOLDER, ship_reference
 from simulators.space import _load_or_embed, _shipped_or_embedded, reference_clips
 
 
+SHIPPED_EMBEDDERS = ("descriptor", "clap_corpus")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    conf = conf_dir()
-    corpus = build_corpus(instantiate(OmegaConf.load(conf / "corpus" / "default.yaml")))
-    mel = instantiate(OmegaConf.load(conf / "model" / "small.yaml").mel)
-    embedder = instantiate(OmegaConf.load(conf / "embedder" / "descriptor.yaml"))
-    space = instantiate(OmegaConf.load(conf / "run.yaml").space)
+    for old in FOLDER.glob("reference-*.npz"):
+        old.unlink()  # the default run's, one per shipped embedder
+    for embedder in SHIPPED_EMBEDDERS:
+        path = _ship(embedder)
+        print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
+
+
+def _ship(embedder_name: str):
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        cfg = compose("run", overrides=[f"embedder={embedder_name}"])
+    corpus = build_corpus(instantiate(cfg.corpus))
+    mel, embedder, space = instantiate(cfg.model.mel), instantiate(cfg.embedder), instantiate(cfg.space)
     cache, images, _ = reference_clips(embedder, corpus, mel, space)
     raw = _load_or_embed(cache, lambda: _shipped_or_embedded(cache.name, embedder, images, mel, True, corpus.workers))
-    for old in FOLDER.glob("reference-*.npz"):
-        old.unlink()  # one shipped file: the default run's
-    path = ship_reference(cache.name, images, raw)
-    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
-
+    return ship_reference(cache.name, images, raw)
 
 if __name__ == "__main__":
     main()

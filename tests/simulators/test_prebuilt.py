@@ -3,14 +3,15 @@ import json
 
 import numpy as np
 import pytest
+from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
-from omegaconf import OmegaConf
 
 from hcbench import parallel
 from hcbench.corpus.dataset import mel_key
 from hcbench.paths import conf_dir
 from simulators import SpaceConfig, fit_space, prebuilt, space
 from simulators.embedders.descriptor import DescriptorEmbedder
+from simulators.prebuilt.__main__ import SHIPPED_EMBEDDERS
 
 CLIPS = 10
 
@@ -74,17 +75,25 @@ def test_a_shipped_file_that_is_not_this_machines_is_ignored(shipped, monkeypatc
         prebuilt.ship_reference(name, shipped[2], raw, folder)
 
 
-def test_the_shipped_file_is_the_default_runs_reference():
-    mel = instantiate(OmegaConf.load(conf_dir() / "model" / "small.yaml").mel)
-    embedder = instantiate(OmegaConf.load(conf_dir() / "embedder" / "descriptor.yaml"))
-    cfg = instantiate(OmegaConf.load(conf_dir() / "run.yaml").space)
-    name = f"reference-{embedder.cache_key}-{mel_key(mel)}-{cfg.split}-{cfg.reference_clips}-{cfg.seed}.npz"
+def _default_run_reference_name(embedder_name: str) -> tuple[str, int, int]:
+    """The cache name of the default run's reference heard through ``embedder_name``, its clip count and width."""
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        cfg = compose("run", overrides=[f"embedder={embedder_name}"])
+    mel, embedder, space_cfg = instantiate(cfg.model.mel), instantiate(cfg.embedder), instantiate(cfg.space)
+    name = f"reference-{embedder.cache_key}-{mel_key(mel)}-{space_cfg.split}-{space_cfg.reference_clips}-{space_cfg.seed}.npz"
+    return name, space_cfg.reference_clips, embedder.dim
+
+
+def test_the_shipped_files_are_the_default_runs_reference_through_each_shipped_embedder():
+    references = [_default_run_reference_name(name) for name in SHIPPED_EMBEDDERS]
     files = sorted(p.name for p in prebuilt.FOLDER.glob("*.npz"))
-    assert files == [name], "the default run's reference changed: regenerate with python -m simulators.prebuilt"
-    with np.load(prebuilt.FOLDER / name) as data:
-        assert data["raw"].shape == (cfg.reference_clips, embedder.dim) and len(str(data["images_sha1"])) == 40
-        assert set(json.loads(str(data["versions"]))) == set(prebuilt.LIBRARIES)
-    assert (prebuilt.FOLDER / name).stat().st_size < 1_000_000
+    assert files == sorted(name for name, _, _ in references), \
+        "the default run's reference changed: regenerate with python -m simulators.prebuilt"
+    for name, clips, dim in references:
+        with np.load(prebuilt.FOLDER / name) as data:
+            assert data["raw"].shape == (clips, dim) and len(str(data["images_sha1"])) == 40
+            assert set(json.loads(str(data["versions"]))) == set(prebuilt.LIBRARIES)
+        assert (prebuilt.FOLDER / name).stat().st_size < 1_000_000
 
 
 @pytest.mark.slow

@@ -98,3 +98,14 @@ def test_a_population_can_take_its_tastes_from_text(clap, tiny_corpus, tiny_mel)
     tastes = ground_truth(build_population(cfg, space, 10, seed=0)).tastes()
     prompts = space.text_tastes(["a b", "ab a"])
     assert tastes.shape == (10, 8) and (tastes @ prompts.T).max(axis=1).min() > 0.8  # each near one of the prompts
+
+
+def test_the_cache_key_follows_the_weights_not_the_folder(clap, tmp_path):
+    import shutil
+
+    copy = shutil.copytree(clap.config.path, tmp_path / "elsewhere")  # a fresh install or clone: new path and times
+    (copy / "MODEL_CARD.md").write_text("a card changes no embedding")
+    assert ClapEmbedder(str(copy)).cache_key == clap.cache_key
+    weights = copy / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-1] + b"\x00")  # other weights: other embeddings
+    assert ClapEmbedder(str(copy)).cache_key != clap.cache_key
