@@ -1,7 +1,8 @@
 """Reference embeddings shipped with the package, so a fresh machine need not spend minutes on them.
 
 Embedding the default run's 1,000 corpus reference clips takes ~2.5 min on 2 cores with the descriptors,
-longer through the CLAP preset clap_corpus; each result is under 250 kB, one file per shipped embedder. A shipped file is used only when it is what this machine would compute:
+longer through the CLAP preset clap_corpus; each result is under 250 kB, one file per shipped embedder.
+A shipped file is used only when it is what this machine would compute:
 
 - the same cache name (embedder settings, mel geometry, split, clip count, seed);
 - the same input: the hash of the very spectrograms this machine built from its own corpus;
