@@ -19,6 +19,7 @@ set to False for every clip, so fused models never pick a random clip to fuse.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,7 @@ class ClapEmbedder:
         fusion = bool(self.model.config.audio_config.enable_fusion)
         self._truncation = "fusion" if fusion else "rand_trunc"  # the mel front end each kind was trained with
 
-    @property
+    @functools.cached_property  # hashing a LAION checkpoint's ~600 MB takes a second or two: once per embedder
     def cache_key(self) -> str:
         """Names this checkpoint's cached corpus embeddings by what it computes with: the bytes of its weights and
         settings (not its folder or file times), so that a fresh install or clone finds a shipped or cached result."""

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 FOLDER = Path(__file__).parent
 SPOT_CHECKS = 8  # clips re-embedded to prove the shipped numbers are this machine's (~1 s)
+SHIPPED_EMBEDDERS = ("descriptor", "clap_corpus")  # conf/embedder/ options whose default-run reference ships
 LIBRARIES = ("numpy", "scipy", "librosa", "soxr", "numba")  # what Griffin-Lim and the descriptors run on
 
 

@@ -8,17 +8,15 @@ Run it after anything that changes the default run's reference (corpus, mel, emb
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 
 from hcbench.corpus import build_corpus
 from hcbench.paths import conf_dir
-from simulators.prebuilt import FOLDER, ship_reference
+from simulators.prebuilt import FOLDER, SHIPPED_EMBEDDERS, ship_reference
 from simulators.space import _load_or_embed, _shipped_or_embedded, reference_clips
-
-
-SHIPPED_EMBEDDERS = ("descriptor", "clap_corpus")
 
 
 def main() -> None:
@@ -30,7 +28,7 @@ def main() -> None:
         print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
 
 
-def _ship(embedder_name: str):
+def _ship(embedder_name: str) -> Path:
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
         cfg = compose("run", overrides=[f"embedder={embedder_name}"])
     corpus = build_corpus(instantiate(cfg.corpus))
@@ -38,6 +36,7 @@ def _ship(embedder_name: str):
     cache, images, _ = reference_clips(embedder, corpus, mel, space)
     raw = _load_or_embed(cache, lambda: _shipped_or_embedded(cache.name, embedder, images, mel, True, corpus.workers))
     return ship_reference(cache.name, images, raw)
+
 
 if __name__ == "__main__":
     main()

@@ -11,7 +11,6 @@ from hcbench.corpus.dataset import mel_key
 from hcbench.paths import conf_dir
 from simulators import SpaceConfig, fit_space, prebuilt, space
 from simulators.embedders.descriptor import DescriptorEmbedder
-from simulators.prebuilt.__main__ import SHIPPED_EMBEDDERS
 
 CLIPS = 10
 
@@ -85,7 +84,7 @@ def _default_run_reference_name(embedder_name: str) -> tuple[str, int, int]:
 
 
 def test_the_shipped_files_are_the_default_runs_reference_through_each_shipped_embedder():
-    references = [_default_run_reference_name(name) for name in SHIPPED_EMBEDDERS]
+    references = [_default_run_reference_name(name) for name in prebuilt.SHIPPED_EMBEDDERS]
     files = sorted(p.name for p in prebuilt.FOLDER.glob("*.npz"))
     assert files == sorted(name for name, _, _ in references), \
         "the default run's reference changed: regenerate with python -m simulators.prebuilt"
