@@ -70,13 +70,14 @@ def run_loop(store: RunStore, versions: Versions, parts: LoopParts) -> None:
 
 
 def run_stages(store: RunStore, iteration: int, stages: list[Stage]) -> None:
-    """Run each stage not yet done, timing it and marking it done; then mark the iteration done."""
+    """Run each stage not yet done, timing it and marking it done with the summary it returns (a dict,
+    such as a method's selection or fine-tune report; anything else is not kept); then mark the iteration done."""
     for name, work in stages:
         if store.stage_done(iteration, name):
             continue
         started = time.perf_counter()
-        work()
-        store.finish_stage(iteration, name, time.perf_counter() - started)
+        summary = work()
+        store.finish_stage(iteration, name, time.perf_counter() - started, summary if isinstance(summary, dict) else None)
     store.finish_stage(iteration, "done", 0.0)
 
 
@@ -98,7 +99,8 @@ def _stages(store: RunStore, versions: Versions, parts: LoopParts, iteration: in
 
     def next_version():
         if iteration + 1 not in versions.ids():  # made, then the run stopped before marking it
-            method.next_version(round_)
+            return method.next_version(round_)
+        return None
 
     budget = parts.budget.round(iteration, cfg.iterations)
 

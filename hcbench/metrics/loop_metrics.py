@@ -93,6 +93,7 @@ def _iteration(store: RunStore, iteration: int) -> dict:
         "added_to_d": added, "purged": purged, "train_size": queries.training_set_size(store, after_iteration=iteration),
         "beat_reference": _share(queries.beats_reference(store, iteration)),
         "qc": _qc_figures(store, iteration), "seconds": stages,
+        "stage_reports": queries.stage_summaries(store, iteration),  # what the method said it did (select, finetune)
         **_reward_model_fit(store, iteration),
     }
 

@@ -20,7 +20,8 @@ def report_markdown(metrics: RunMetrics, title: str) -> str:
              "(simulators' truth; 95% bootstrap intervals).", "", clusters_markdown(metrics), "",
              "## Table 1: mean rating per input song and version", "", table1_markdown(metrics), "",
              "## Per iteration and version", "", _cells_table(metrics.cells), "",
-             "## Per iteration: training set, quality control, time", "", _iterations_table(metrics.iterations), ""]
+             "## Per iteration: training set, quality control, time", "", _iterations_table(metrics.iterations), "",
+             *_stage_reports_section(metrics.iterations)]
     if metrics.pairwise:  # only a method that asks which of two songs a rater prefers
         parts += ["## Pairwise answers", "", "Truth agreement: share of answers that chose the song of higher "
                   "true utility to the rater (the simulators' hidden truth).", "", _pairwise_table(metrics.pairwise),
@@ -98,6 +99,21 @@ def _iteration_cells(r: dict) -> list[str]:
             ", ".join(f"{k} {v}" for k, v in qc["flagged_by_profile"].items()),
             ", ".join(f"{k}: {v}" for k, v in qc.get("honest_flagged_by_cluster", {}).items()) or "–",
             ", ".join(f"{k} {v:.0f}" for k, v in r["seconds"].items())]
+
+
+def _stage_reports_section(rows: list[dict]) -> list[str]:
+    """What each training round's method stages reported (selection, fine-tune), as they returned it."""
+    reported = [r for r in rows if r.get("stage_reports")]
+    if not reported:
+        return []
+    table = markdown_table(["iteration", "stage", "report"],
+                           [[str(r["iteration"]), stage, _report_text(report)]
+                            for r in reported for stage, report in r["stage_reports"].items()])
+    return ["## Per training round: what the method reported", "", table, ""]
+
+
+def _report_text(report: dict) -> str:
+    return ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in report.items()) or "–"
 
 
 def _pairwise_table(rows: list[dict]) -> str:

@@ -89,9 +89,12 @@ class RunStore:
     def stage_done(self, iteration: int, stage: str) -> bool:
         return self.scalar("SELECT 1 FROM stages WHERE iteration = ? AND stage = ?", (iteration, stage)) is not None
 
-    def finish_stage(self, iteration: int, stage: str, seconds: float) -> None:
+    def finish_stage(self, iteration: int, stage: str, seconds: float, summary: dict | None = None) -> None:
+        """Mark ``stage`` of ``iteration`` done, with its seconds and what it reported (a JSON-able dict)."""
+        text = None if summary is None else json.dumps(summary, default=_json_scalar)
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO stages VALUES (?, ?, ?, ?)", (iteration, stage, seconds, time.time()))
+            db.execute("INSERT OR REPLACE INTO stages (iteration, stage, seconds, finished_at, summary) "
+                       "VALUES (?, ?, ?, ?, ?)", (iteration, stage, seconds, time.time(), text))
 
     def _migrate(self, create: bool) -> None:
         found = self.connection.execute("PRAGMA user_version").fetchone()[0]
@@ -106,3 +109,10 @@ class RunStore:
                              f"{' and older' if UPGRADES else ''}; " + ("upgrade hcbench to read it" if newer else
                              "it is no hcbench run database, or one too old to upgrade: rerun the experiment "
                              "into a new run_dir"))
+
+
+def _json_scalar(value):
+    """numpy and torch scalars in a stage's summary, as the Python numbers they hold."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"a stage summary holds {type(value).__name__}, which JSON cannot store: {value!r}")

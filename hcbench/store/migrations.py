@@ -107,8 +107,14 @@ def _v4_to_v5(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE truth_rater_tastes (rater_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL)")
 
 
+def _v5_to_v6(db: sqlite3.Connection) -> None:
+    """Stages get a summary column; a v5 run kept none, so its stages read back without one."""
+    db.execute("ALTER TABLE stages ADD COLUMN summary TEXT")
+
+
 # from version n to n + 1
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5,
+                                                             5: _v5_to_v6}
 
 
 def upgrade(connection: sqlite3.Connection, target: int) -> None:

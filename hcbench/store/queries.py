@@ -6,6 +6,8 @@ asks the paper loop's questions instead of writing its own SQL.
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from hcbench.store.database import RunStore
@@ -225,6 +227,13 @@ def stage_seconds(store: RunStore, iteration: int) -> dict[str, float]:
     """Seconds each stage of ``iteration`` took ('done' left out)."""
     return {r["stage"]: r["seconds"] for r in
             store.rows("SELECT stage, seconds FROM stages WHERE iteration = ? AND stage != 'done'", (iteration,))}
+
+
+def stage_summaries(store: RunStore, iteration: int) -> dict[str, dict]:
+    """What each stage of ``iteration`` reported (stages that reported nothing left out), in stage order."""
+    return {r["stage"]: json.loads(r["summary"]) for r in
+            store.rows("SELECT stage, summary FROM stages WHERE iteration = ? AND summary IS NOT NULL "
+                       "ORDER BY finished_at", (iteration,))}
 
 
 # --- what the metrics read -----------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ so that "baseline" can name a method compared with the paper's loop. Version 3 c
 round's rating calls (``rating_calls``): what a method spent of its budget. Version 4 keeps
 pairwise answers (``preferences``: which of two songs a rater prefers) beside the ratings. Version 5
 records each simulated rater's home taste cluster (``truth_rater_tastes``), so that metrics can say
-whom a version serves.
+whom a version serves. Version 6 keeps what a stage reported of its work (``stages.summary``: a
+method's selection and fine-tune summaries, such as songs added to D or the final loss).
 """
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -130,6 +131,7 @@ CREATE TABLE IF NOT EXISTS stages (
     stage TEXT NOT NULL,
     seconds REAL NOT NULL,
     finished_at REAL NOT NULL,
+    summary TEXT,                             -- JSON object the stage returned (a method's report); NULL if none
     PRIMARY KEY (iteration, stage)
 );
 CREATE TABLE IF NOT EXISTS truth_raters (

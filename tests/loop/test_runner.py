@@ -20,7 +20,7 @@ from hcbench.loop.runner import LoopParts, _stages, run_stages
 from hcbench.metrics.gate import gate_failures
 from hcbench.metrics.loop_metrics import compute_metrics
 from hcbench.models.model_dir import load_generator
-from hcbench.store import RunStore
+from hcbench.store import RunStore, queries
 from tests.loop.conftest import FAST, loop_config
 
 RATING_COLUMNS = "request_id, rater_id, song_id, role, iteration, version, stars, listen_seconds"
@@ -66,6 +66,18 @@ def test_the_runner_marks_every_stage_of_every_iteration_with_its_time(finished_
     assert all(r["seconds"] > 0 for r in stages if r["stage"] != "done")
 
 
+@pytest.mark.slow
+def test_each_training_rounds_selection_and_fine_tune_report_reaches_metrics_and_report(finished_run):
+    store = RunStore(finished_run, create=False)
+    steps = store.get_meta("config")["finetune"]["steps"]
+    rounds = {r["iteration"]: r["stage_reports"] for r in compute_metrics(store).iterations}
+    for i in (0, 1):
+        added, _ = queries.training_set_changes(store, i)
+        assert rounds[i]["select"]["added"] == added and rounds[i]["finetune"]["steps"] == steps
+    assert rounds[2] == {}  # the evaluation round trains nothing
+    assert "## Per training round: what the method reported" in (finished_run / "report.md").read_text()
+
+
 def test_run_stages_marks_and_times_each_stage_and_skips_those_done(tmp_path):
     store, ran = RunStore(tmp_path), []
     stages = [(name, lambda name=name: ran.append(name) or time.sleep(0.01)) for name in ("plan", "generate")]
@@ -76,6 +88,21 @@ def test_run_stages_marks_and_times_each_stage_and_skips_those_done(tmp_path):
     assert seconds["plan"] == 1.5 and 0.01 <= seconds["generate"] < 1.0 and seconds["done"] == 0.0
     run_stages(store, 0, stages)
     assert ran == ["generate"]
+
+
+def test_run_stages_keeps_what_a_stage_reports_and_only_dicts(tmp_path):
+    store = RunStore(tmp_path)
+    run_stages(store, 0, [("select", lambda: {"added": np.int64(4), "purged": 0}),
+                          ("finetune", lambda: {"steps": 150, "final_loss": np.float32(0.25)}),
+                          ("score", lambda: object())])  # score returns QC's result, not a report
+    assert queries.stage_summaries(store, 0) == {"select": {"added": 4, "purged": 0},
+                                                 "finetune": {"steps": 150, "final_loss": 0.25}}
+    assert store.stage_done(0, "score") and store.stage_done(0, "done")
+
+
+def test_a_stage_summary_json_cannot_hold_is_named(tmp_path):
+    with pytest.raises(TypeError, match="stage summary holds set"):
+        RunStore(tmp_path).finish_stage(0, "select", 1.0, {"songs": {1, 2}})
 
 
 class _RecordingMethod:

@@ -29,7 +29,7 @@ def test_a_version_1_run_is_upgraded_with_every_row_kept_and_baseline_renamed_re
         before = {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
                   for table in ("ratings", "requests", "song_scores", "training_set", "truth_ratings", "rating_qc")}
     store = RunStore(run_dir, create=False)
-    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 5
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 6
     assert "reference_song_id" in _columns(store, "requests") and "baseline_song_id" not in _columns(store, "requests")
     assert "reference_score" in _columns(store, "song_scores")
     after = {table: [tuple(row.values()) for row in store.rows(f"SELECT * FROM {table} ORDER BY 1, 2")]
@@ -123,8 +123,25 @@ def test_a_version_3_run_gets_empty_tables_for_pairwise_answers_and_keeps_its_ro
         db.execute("PRAGMA user_version = 3")
         ratings = db.execute("SELECT * FROM ratings ORDER BY id").fetchall()
     store = RunStore(run_dir, create=False)
-    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 5
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 6
     assert [tuple(r.values()) for r in store.rows("SELECT * FROM ratings ORDER BY id")] == ratings
     assert queries.preferences_of(store, [0, 1]) == [] and queries.pairwise_answers(store) == []
     assert store.scalar("SELECT COUNT(*) FROM truth_rater_tastes") == 0  # version 5: a table a v3 run never filled
     assert queries.ratings_per_rater(store, 3).sum() == len(ratings)
+
+
+def test_a_version_5_run_keeps_its_stages_and_reads_back_no_summaries(tmp_path):
+    from hcbench.store import migrations
+
+    run_dir = _v1_run(tmp_path / "old")
+    with sqlite3.connect(run_dir / "run.db") as db:  # bring it to version 5 as that hcbench left it
+        for step in (1, 2, 3, 4):
+            migrations.UPGRADES[step](db)
+        db.execute("PRAGMA user_version = 5")
+        stages = db.execute("SELECT iteration, stage, seconds, finished_at FROM stages ORDER BY 1, 2").fetchall()
+    store = RunStore(run_dir, create=False)
+    assert store.scalar("PRAGMA user_version") == 6
+    assert [tuple(r.values()) for r in store.rows("SELECT * FROM stages ORDER BY 1, 2")] == [s + (None,) for s in stages]
+    assert queries.stage_summaries(store, 0) == {}
+    store.finish_stage(1, "select", 0.5, {"added": 3})
+    assert queries.stage_summaries(store, 1) == {"select": {"added": 3}}
