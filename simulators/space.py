@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from hcbench.atomic import save_npz_atomic
+from hcbench.compute_once import compute_once
 from hcbench.audio import AudioError, MelConfig, audio_to_image, slice_audio
 from hcbench.corpus import Corpus
 from hcbench.corpus.dataset import SPLITS, mel_key
@@ -186,11 +187,11 @@ def _embed_in_worker(images: np.ndarray) -> np.ndarray:
 
 
 def _load_or_embed(cache: Path, compute: Callable[[], np.ndarray]) -> np.ndarray:
-    """Corpus embeddings are minutes of work: keep them beside the corpus, written atomically."""
-    if cache.is_file():
-        with np.load(cache) as data:
-            return data["raw"]
-    log.info("embedding the corpus reference into %s", cache.name)
-    raw = np.asarray(compute(), np.float64)
-    save_npz_atomic(cache, raw=raw)
-    return raw
+    """Corpus embeddings are minutes of work: keep them beside the corpus, written atomically, made once."""
+    def embed() -> None:
+        log.info("embedding the corpus reference into %s", cache.name)
+        save_npz_atomic(cache, raw=np.asarray(compute(), np.float64))
+
+    compute_once(cache, cache.is_file, embed)
+    with np.load(cache) as data:
+        return data["raw"]

@@ -19,6 +19,7 @@ import numpy as np
 
 from hcbench.errors import ConfigError, MissingFileError
 from hcbench.audio import write_audio
+from hcbench.compute_once import compute_once
 from hcbench.corpus.config import CorpusConfig
 from hcbench.corpus.dataset import Corpus
 from hcbench.corpus.soundfont import HOW_TO_GET_ONE, find_soundfont
@@ -38,8 +39,8 @@ def build_corpus(cfg: CorpusConfig | Mapping[str, Any], progress: bool = True) -
     root = corpus_dir(cfg, soundfont)
     if (root / "manifest.json").is_file():
         log.info("reusing the corpus cached at %s", root)
-    else:
-        _build(cfg, soundfont, root, progress)
+    else:  # processes sharing the cache (a sweep's jobs) build it once
+        compute_once(root, (root / "manifest.json").is_file, lambda: _build(cfg, soundfont, root, progress))
     return Corpus(root, seed=cfg.seed, heldout_fraction=cfg.heldout_fraction, workers=cfg.resolved_workers())
 
 

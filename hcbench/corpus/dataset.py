@@ -11,6 +11,7 @@ from typing import Iterator
 import numpy as np
 
 from hcbench.atomic import save_npz_atomic
+from hcbench.compute_once import compute_once
 from hcbench.errors import MissingFileError
 from hcbench.audio import AudioError, MelConfig, audio_to_image, load_audio, slice_audio
 from hcbench.audio.slicing import loud_slices
@@ -69,8 +70,8 @@ class Corpus:
         """
         mel = mel or MelConfig()
         cache = self.root / f"spectrograms-{mel_key(mel)}.npz"
-        if not cache.is_file():
-            save_npz_atomic(cache, **self._compute_spectrograms(mel))  # never a truncated cache that looks valid
+        compute_once(cache, cache.is_file,  # atomic: never a truncated cache that looks valid
+                     lambda: save_npz_atomic(cache, **self._compute_spectrograms(mel)))
         with np.load(cache) as data:
             images, piece_index, clip_index, start = (data[k] for k in ("images", "piece", "clip", "start"))
         keep = np.isin(piece_index, self.piece_indices(split))
