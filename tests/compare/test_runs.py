@@ -24,6 +24,12 @@ def test_compare_experiments_name_known_methods_and_seeds(experiment):
     assert compared_methods(cfg) and list(cfg.compare.seeds) and cfg.compare.requests > 0
 
 
+@pytest.mark.parametrize("experiment", ["compare_smoke", "compare"])
+def test_the_compare_experiments_compare_every_method_there_is(experiment):
+    methods = sorted(p.stem for p in (conf_dir() / "method").glob("*.yaml"))
+    assert sorted(compared_methods(_compare(f"experiment={experiment}"))) == methods
+
+
 def test_every_method_runs_for_every_seed_in_its_own_folder(tmp_path):
     cfg = _compare("experiment=compare_smoke", "compare.methods=[paper,paper_dpo]", "compare.seeds=[0,3]",
                    f"compare_dir={tmp_path}")
