@@ -17,9 +17,6 @@ from hcbench.threads import single_thread
 from simulators.population import GroundTruth, Population, ground_truth
 from simulators.space import Songs
 
-CHOICE_TEMPERATURE = 0.05  # utility scale of input choice: a rater mostly brings songs it likes
-
-
 class SimulatedPanel:
     """Adapts a Population to ``hcbench.loop.panel.RaterPanel``; ``truth`` serves the run's hidden tables."""
 
@@ -39,7 +36,7 @@ class SimulatedPanel:
         utility = self.truth.utility(self.songs(pool), np.asarray(rater_ids)[:, None])  # (n_raters, pool)
         rng = np.random.default_rng([self.seed, 2, *key])
         gumbel = -np.log(-np.log(rng.random(utility.shape)))  # Gumbel top-k = sampling without replacement
-        return np.argsort(-(utility / CHOICE_TEMPERATURE + gumbel), axis=1)[:, :k]
+        return np.argsort(-(utility / self.truth.choice_temperature + gumbel), axis=1)[:, :k]
 
     def rate(self, rater_ids: np.ndarray, songs: list[Path], key: tuple[int, ...]) -> Observed:
         self.population.reseed(*key)

@@ -31,6 +31,7 @@ class PopulationConfig:
     taste: TasteConfig = field(default_factory=TasteConfig)  # where tastes come from
     utility: UtilityConfig = field(default_factory=UtilityConfig)  # how taste and quality make utility
     name: str = "custom"  # names the population in reports
+    choice_temperature: float = 0.05  # utility scale of the input songs a rater brings: small, mostly songs it likes
 
     def __post_init__(self):
         self.profiles = {k: _coerce(v, Profile) for k, v in _plain(self.profiles).items()}
@@ -40,6 +41,8 @@ class PopulationConfig:
         if unknown:
             raise ConfigError(f"raters.mix names profiles {unknown} that raters.profiles does not define "
                               f"(defined: {sorted(self.profiles)})")
+        if not self.choice_temperature > 0:
+            raise ConfigError(f"raters.choice_temperature must be positive, got {self.choice_temperature}")
         total = sum(self.mix.values())
         if not self.mix or abs(total - 1.0) > 1e-6 or min(self.mix.values()) < 0:
             raise ConfigError(f"raters.mix shares must be >= 0 and sum to 1, got {self.mix} (sum {total:g})")
@@ -296,6 +299,11 @@ class GroundTruth:
     def profile_labels(self) -> np.ndarray:
         """(n_raters,) each rater's true profile name."""
         return np.array(self._hidden.names, dtype=object)[self._hidden.index]
+
+    @property
+    def choice_temperature(self) -> float:
+        """How strongly raters' taste picks the input songs they bring (a platform sees the picks, never this)."""
+        return self._population._cfg.choice_temperature
 
     @property
     def taste_clusters(self) -> np.ndarray:

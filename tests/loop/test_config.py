@@ -79,6 +79,21 @@ def test_the_paper_pilot_follows_section_6():
     assert loop.selection.beat_reference
     assert OmegaConf.to_container(cfg) == OmegaConf.to_container(_run_config("experiment=paper_pilot", "method=paper"))
     assert instantiate(cfg.finetune).objective == "weighted"  # the paper's own eq. 2
+    assert loop.requests.inputs_per_request == 1  # Table 1 is single-song; merges left the last stage
+    assert cfg.n_raters == 50 and cfg.model.name == "small" and cfg.raters.name == "paper_pilot"
+    assert loop.dispatch.evaluation == "random" and not loop.qc.leniency  # versions at random; eq. 1's plain mean
+    assert per_iteration(loop.requests.per_iteration, 0) == 50  # "around 50 songs using the base model"
+
+
+def test_the_paper_pilot_collects_ratings_of_the_order_of_table_1():
+    """Expected ratings of each version's new songs: agreement_k per new request (a share 1 - p_old of them),
+    split evenly over the versions live in that iteration (drawn at random)."""
+    loop = instantiate(_run_config("experiment=paper_pilot").loop)
+    per_new = loop.qc.agreement_k * (1 - loop.dispatch.p_old)
+    counts = [sum(per_iteration(loop.requests.per_iteration, t) * per_new / (t + 1) for t in range(v, loop.versions))
+              for v in range(loop.versions)]
+    for count, table_1 in zip(counts, (501, 493, 174)):
+        assert 0.75 * table_1 <= count <= 1.25 * table_1, counts
 
 
 @pytest.mark.parametrize("override, field", [
