@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "compare": ("hcbench.commands.compare", "methods side by side: every method and seed, one shared paired evaluation"),
     "overopt": ("hcbench.commands.overopt", "over-optimisation: best of n's reward-model score and true utility per n"),
     "sweep-report": ("hcbench.commands.sweep_report", "a sweep (run -m) as one table, ranking and heatmap"),
+    "table1": ("hcbench.commands.table1", "the paper's Table 1 across runs (seeds), beside the paper's"),
     "check": ("hcbench.commands.check", "CI gate: fail unless rating and utility rise from each version to the next"),
 }
 
