@@ -29,6 +29,7 @@ import numpy as np
 
 from hcbench.errors import MissingFileError
 from hcbench.models.model_dir import resolve_model_path
+from simulators.embedders.file_digest import update_from_file
 
 WHERE_TO_GET_ONE = (
     "CLAP checkpoints come from huggingface.co/laion/larger_clap_music (music) or laion/clap-htsat-unfused; "
@@ -39,14 +40,6 @@ WHERE_TO_GET_ONE = (
 
 
 NOT_WEIGHTS = {".md", ".png"}  # a checkpoint folder's card and plots: they change no embedding
-
-
-def _file_sha1(file: Path) -> bytes:
-    digest = hashlib.sha1()
-    with open(file, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.digest()
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ class ClapEmbedder:
         for file in sorted(Path(self.config.path).resolve().iterdir()):
             if file.is_file() and file.suffix not in NOT_WEIGHTS:
                 digest.update(file.name.encode())
-                digest.update(_file_sha1(file))
+                digest.update(update_from_file(hashlib.sha1(), file).digest())
         return "clap-" + digest.hexdigest()[:10]
 
     def __call__(self, audio: np.ndarray | list[np.ndarray], sample_rate: int) -> np.ndarray:

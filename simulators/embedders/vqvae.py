@@ -14,6 +14,7 @@ import numpy as np
 from hcbench.models.vqvae.io import FILES
 from hcbench.similarity.codebook import CodebookSimilarity
 from hcbench.similarity.songs import song_images
+from simulators.embedders.file_digest import update_from_file
 
 
 class VQVAEEmbedder:
@@ -34,7 +35,7 @@ class VQVAEEmbedder:
         """Names cached corpus embeddings: changes with the weights, config or representation."""
         digest = hashlib.sha1(self.similarity.representation.encode())
         for name in FILES:
-            digest.update((self.similarity.loaded.path / name).read_bytes())
+            update_from_file(digest, self.similarity.loaded.path / name)
         return "vqvae-" + digest.hexdigest()[:10]
 
     def __call__(self, audio: np.ndarray | list[np.ndarray], sample_rate: int) -> np.ndarray:
