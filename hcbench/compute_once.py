@@ -3,8 +3,10 @@
 The caches (a corpus, its spectrograms, the raters' reference embedding) are written atomically,
 so racing writers were always safe, but each did minutes of the same work: the jobs of a sweep
 starting together on a cold cache rendered the same corpus once per job. The lock is an OS file
-lock (``filelock``) in a hidden ``.NAME.lock`` file beside the entry; the OS releases it when its
-holder exits or is killed, so a crashed build never blocks the next one.
+lock (``filelock``, flock) in a hidden ``.NAME.lock`` file beside the entry, which the OS releases
+when its holder exits or is killed. On a file system without flock, filelock falls back to a soft
+lock that a killed holder leaves behind; a waiter therefore gives up after ``wait_limit`` seconds
+and computes the entry itself, as it did before the lock (the writes stay atomic).
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from filelock import FileLock, Timeout
 log = logging.getLogger(__name__)
 
 
-def compute_once(target: Path, done: Callable[[], bool], compute: Callable[[], object]) -> None:
+def compute_once(target: Path, done: Callable[[], bool], compute: Callable[[], object],
+                 wait_limit: float = 3600.0) -> None:
     """Run ``compute`` unless ``done()``; while it runs, other processes asking for ``target`` wait for it.
 
     >>> import tempfile
@@ -36,7 +39,13 @@ def compute_once(target: Path, done: Callable[[], bool], compute: Callable[[], o
         lock.acquire(timeout=0)
     except Timeout:
         log.info("another process is computing %s; waiting for it", target)
-        lock.acquire()
+        try:
+            lock.acquire(timeout=wait_limit)
+        except Timeout:
+            log.warning("%s stayed locked for %.0f s (a stale lock?); computing it here as well", target, wait_limit)
+            if not done():
+                compute()
+            return
     try:
         if not done():  # the holder we waited for has made it
             compute()

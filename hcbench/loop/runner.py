@@ -98,9 +98,9 @@ def _stages(store: RunStore, versions: Versions, parts: LoopParts, iteration: in
                        cfg.requests, parts.seed)
 
     def next_version():
-        if iteration + 1 not in versions.ids():  # made, then the run stopped before marking it
+        if iteration + 1 not in versions.ids():
             return method.next_version(round_)
-        return None
+        return None  # made, then the run stopped before marking it: that round keeps no fine-tune report
 
     budget = parts.budget.round(iteration, cfg.iterations)
 

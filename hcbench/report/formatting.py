@@ -3,9 +3,11 @@ from __future__ import annotations
 
 
 def ci_text(stat: dict, digits: int = 2) -> str:
-    """'mean [low, high]', or a dash when there was nothing to average."""
+    """'mean [low, high]', the mean alone when it has no interval (one value), or a dash for nothing."""
     if stat["mean"] != stat["mean"]:
         return "–"
+    if stat["low"] != stat["low"]:
+        return f"{stat['mean']:.{digits}f}"
     return f"{stat['mean']:.{digits}f} [{stat['low']:.{digits}f}, {stat['high']:.{digits}f}]"
 
 

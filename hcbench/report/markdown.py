@@ -113,7 +113,13 @@ def _stage_reports_section(rows: list[dict]) -> list[str]:
 
 
 def _report_text(report: dict) -> str:
-    return ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in report.items()) or "–"
+    """'steps 150, final_loss 0.01234, purged (age 0, duplicate 2)'."""
+    def text(value) -> str:
+        if isinstance(value, dict):
+            return f"({_report_text(value)})"
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    return ", ".join(f"{k} {text(v)}" for k, v in report.items()) or "–"
 
 
 def _pairwise_table(rows: list[dict]) -> str:

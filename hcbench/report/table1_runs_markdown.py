@@ -19,7 +19,7 @@ def table1_runs_markdown(tables: list[RunTable1], summary: dict) -> str:
         ["", *[f"v{v}" for v in range(versions)], "rises at every step", "songs regressing"],
         [["the paper (Table 1)", *paper, "yes", f"{paper_regressing} of {len(PAPER_SONGS)}"],
          ["the paper's rating counts", *[str(c) for c in PAPER_COUNTS[:versions]], "", ""],
-         [f"hcbench, mean of {summary['runs']} runs (95% interval over runs)",
+         [f"hcbench, mean of {summary['runs']} runs (Student-t 95% interval over runs)",
           *[ci_text(s) for s in summary["stars"]], f"{summary['ordered']} of {summary['runs']} runs",
           ", ".join(f"{r} of {n}" for r, n in zip(summary["regressing"], summary["songs"]))],
          ["hcbench, mean rating counts", *[f"{c:.0f}" for c in summary["counts"]], "", ""],

@@ -91,7 +91,7 @@ class RunStore:
 
     def finish_stage(self, iteration: int, stage: str, seconds: float, summary: dict | None = None) -> None:
         """Mark ``stage`` of ``iteration`` done, with its seconds and what it reported (a JSON-able dict)."""
-        text = None if summary is None else json.dumps(summary, default=_json_scalar)
+        text = None if summary is None else json.dumps(_plain(summary))
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO stages (iteration, stage, seconds, finished_at, summary) "
                        "VALUES (?, ?, ?, ?, ?)", (iteration, stage, seconds, time.time(), text))
@@ -111,8 +111,19 @@ class RunStore:
                              "into a new run_dir"))
 
 
-def _json_scalar(value):
-    """numpy and torch scalars in a stage's summary, as the Python numbers they hold."""
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"a stage summary holds {type(value).__name__}, which JSON cannot store: {value!r}")
+def _plain(value):
+    """A stage's summary as JSON holds it: numpy and torch values as numbers or lists, keys as strings,
+    anything else as its repr. Never raises: the stage's work is done by the time its summary is stored.
+
+    >>> _plain({"steps": np.int64(3), 2: np.array([0.5, 1.0]), "kept": {1, 2}})
+    {'steps': 3, '2': [0.5, 1.0], 'kept': '{1, 2}'}
+    """
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "tolist"):  # numpy arrays and scalars, torch tensors
+        return _plain(value.tolist())
+    return repr(value)

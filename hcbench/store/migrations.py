@@ -107,9 +107,18 @@ def _v4_to_v5(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE truth_rater_tastes (rater_id INTEGER PRIMARY KEY, cluster INTEGER NOT NULL)")
 
 
+INPUT_CHOICE_BEFORE_V6 = 0.05  # raters.choice_temperature, fixed in code before version 6 made it a setting
+
+
 def _v5_to_v6(db: sqlite3.Connection) -> None:
-    """Stages get a summary column; a v5 run kept none, so its stages read back without one."""
+    """Stages get a summary column (a v5 run kept none, so its stages read back without one), and the
+    recorded raters get the input-choice temperature every v5 run used, so that the run resumes."""
     db.execute("ALTER TABLE stages ADD COLUMN summary TEXT")
+    row = db.execute("SELECT value FROM meta WHERE key = 'config'").fetchone()
+    config = json.loads(row[0]) if row is not None else {}
+    if isinstance(config.get("raters"), dict):
+        config["raters"].setdefault("choice_temperature", INPUT_CHOICE_BEFORE_V6)
+        db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(config),))
 
 
 # from version n to n + 1

@@ -23,7 +23,7 @@ def test_a_run_rises_or_regresses_song_by_song(two_runs):
     assert up.stars[0]["n"] == up.stars[1]["n"] == REQUESTS and up.utility[1] > up.utility[0]
     assert up.ordered and up.regressing == []
     assert not down.ordered and len(down.regressing) == len(down.songs) == REQUESTS
-    summary = across_runs([up, down], 200)
+    summary = across_runs([up, down])
     assert summary["runs"] == 2 and summary["ordered"] == 1 and summary["regressing"] == [0, REQUESTS]
     assert summary["stars"][1]["mean"] == pytest.approx((up.stars[1]["mean"] + down.stars[1]["mean"]) / 2)
 
@@ -38,6 +38,15 @@ def test_the_command_prints_the_papers_row_beside_the_runs(two_runs):
     assert "| the paper (Table 1) | 2.75 | 2.95 | yes | 4 of 10 |" in text
     assert "1 of 2 runs" in text and f"0 of {REQUESTS}, {REQUESTS} of {REQUESTS}" in text
     assert str(two_runs[0]) in text
+
+
+def test_a_multirun_folder_stands_for_its_jobs_and_a_globbed_file_is_skipped(tmp_path):
+    sweep = tmp_path / "multirun"
+    for job in (0, 1):
+        sweep_job(sweep / str(job), job, 0.05, 0.5)
+    (sweep / "multirun.yaml").write_text("hydra: {}\n")  # what `hcbench run -m` writes beside its jobs
+    assert "mean of 2 runs" in table1([str(sweep)], 100)
+    assert "mean of 2 runs" in table1([str(p) for p in sorted(sweep.iterdir())], 100)  # multirun/*
 
 
 def test_the_cli_takes_run_dirs_and_names_a_missing_one(two_runs, tmp_path):

@@ -1,8 +1,10 @@
 """A run database of an older schema is upgraded in place when opened; one this hcbench cannot read says why."""
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
+from omegaconf import OmegaConf
 
 from hcbench.store import RunStore, StoreError, queries
 from hcbench.store.migrations import NO_BUDGET, PAPER_LOOP
@@ -145,3 +147,22 @@ def test_a_version_5_run_keeps_its_stages_and_reads_back_no_summaries(tmp_path):
     assert queries.stage_summaries(store, 0) == {}
     store.finish_stage(1, "select", 0.5, {"added": 3})
     assert queries.stage_summaries(store, 1) == {"select": {"added": 3}}
+
+
+def test_a_version_5_run_resumes_under_todays_raters_config(tmp_path):
+    from hcbench.commands.run import _changed_keys
+    from hcbench.store import migrations
+    from tests.loop.conftest import loop_config
+
+    today = OmegaConf.to_container(loop_config(tmp_path / "run"), resolve=True)
+    recorded = json.loads(json.dumps(today))
+    del recorded["raters"]["choice_temperature"]  # a v5 run's config: the temperature was fixed in code
+    run_dir = _v1_run(tmp_path / "old")
+    with sqlite3.connect(run_dir / "run.db") as db:
+        for step in (1, 2, 3, 4):
+            migrations.UPGRADES[step](db)
+        db.execute("PRAGMA user_version = 5")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'config'", (json.dumps(recorded),))
+    upgraded = RunStore(run_dir, create=False).get_meta("config")
+    assert upgraded["raters"]["choice_temperature"] == migrations.INPUT_CHOICE_BEFORE_V6 == 0.05
+    assert _changed_keys(upgraded, today) == []
