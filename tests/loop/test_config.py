@@ -86,12 +86,15 @@ def test_the_paper_pilot_follows_section_6():
 
 
 def test_the_paper_pilot_collects_ratings_of_the_order_of_table_1():
-    """Expected ratings of each version's new songs: agreement_k per new request (a share 1 - p_old of them),
-    split evenly over the versions live in that iteration (drawn at random)."""
+    """Expected ratings of each version's new songs: agreement_k per new request (all of the cold start's, a share
+    1 - p_old later, once D holds songs), split evenly over the versions live in that iteration (drawn at random)."""
     loop = instantiate(_run_config("experiment=paper_pilot").loop)
-    per_new = loop.qc.agreement_k * (1 - loop.dispatch.p_old)
-    counts = [sum(per_iteration(loop.requests.per_iteration, t) * per_new / (t + 1) for t in range(v, loop.versions))
-              for v in range(loop.versions)]
+
+    def per_version(t: int) -> float:
+        new = 1.0 if t == 0 else 1 - loop.dispatch.p_old
+        return per_iteration(loop.requests.per_iteration, t) * loop.qc.agreement_k * new / (t + 1)
+
+    counts = [sum(per_version(t) for t in range(v, loop.versions)) for v in range(loop.versions)]
     for count, table_1 in zip(counts, (501, 493, 174)):
         assert 0.75 * table_1 <= count <= 1.25 * table_1, counts
 
