@@ -51,7 +51,7 @@ def compute_metrics(store: RunStore) -> RunMetrics:
             metrics.cells.append({"iteration": iteration, "version": version,
                                   **_cell(store, cell, reference, resamples, seed)})
         metrics.iterations.append(_iteration(store, iteration))
-    metrics.table1 = _table1(store)
+    metrics.table1 = table1_by_input(store)
     metrics.pairwise = pairwise_figures(store)
     if done:
         metrics.steps = version_steps(store, done[-1], resamples, seed)
@@ -131,7 +131,7 @@ def clusters_served_worse(metrics: RunMetrics) -> list[tuple[str, float, float]]
     return [(c, first[c]["mean"], last[c]["mean"]) for c in first if c in last and last[c]["mean"] < first[c]["mean"]]
 
 
-def _table1(store: RunStore) -> list[dict]:
+def table1_by_input(store: RunStore) -> list[dict]:
     """The paper's Table 1: per input song, mean stars and count of its outputs' ratings per version."""
     rows = queries.rated_outputs_by_input(store)
     table: dict[int, dict] = {}

@@ -13,6 +13,7 @@ import numpy as np
 from scipy import stats
 
 from hcbench.metrics.bootstrap import mean_with_ci
+from hcbench.metrics.loop_metrics import table1_by_input
 from hcbench.store import RunStore, queries
 
 # Section 6, Table 1: overall mean rating and rating count of v0, v1 and v2 ...
@@ -60,13 +61,8 @@ def run_table1(store: RunStore, resamples: int = 1000, seed: int = 0) -> RunTabl
     stars = [mean_with_ci([r["stars"] for r in rows if r["version"] == v], None, resamples, seed) for v in versions]
     utility = [float(np.mean([r["utility"] for r in rows if r["version"] == v and r["utility"] is not None] or [np.nan]))
                for v in versions]
-    songs: dict[int, dict[int, list[float]]] = {}
-    labels: dict[int, str] = {}
-    for r in queries.rated_outputs_by_input(store):
-        songs.setdefault(r["input"], {}).setdefault(r["version"], []).append(r["stars"])
-        labels[r["input"]] = r["label"]
-    means = [(labels[i], [float(np.mean(by[v])) if v in by else float("nan") for v in versions])
-             for i, by in sorted(songs.items())]
+    means = [(entry["song"], [entry["stars"].get(v, float("nan")) for v in versions])
+             for entry in table1_by_input(store)]  # the run's own Table 1, one entry per input song
     return RunTable1(str(store.run_dir), stars, utility, means)
 
 
