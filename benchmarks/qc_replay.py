@@ -56,8 +56,9 @@ def replay(run_dir: Path, raters: str, seed: int, overrides: list[str] = ()) -> 
         observed = panel.rate(np.array([rows[i]["rater_id"] for i in here]),
                               [store.run_dir / rows[i]["audio_path"] for i in here], (int(iteration),))
         stars[here], fraction[here] = observed.stars, observed.listen_seconds / observed.song_seconds
+    styles = queries.song_styles(store)
     table = RatingTable(np.array([r["rater_id"] for r in rows]), np.array([r["song_id"] for r in rows]), stars,
-                        fraction)
+                        fraction, np.array([styles.get(r["song_id"], "") for r in rows]))
     truth = panel.truth
     store.close()
     return Replayed(table, iterations, truth.profile_labels, truth.taste_clusters, int(iterations.max()))

@@ -101,6 +101,8 @@ class QCConfig:
     reputation_method: str = "agreement"  # agreement: closeness of stars to the others' mean; correlation: shape of
     # a rater's own-centred stars against the trusted crowd's, which keeps minority tastes (hcbench.loop.reputation)
     taste_factors: int = 0  # correlation: taste directions of the rating matrix partialled out first (0: none)
+    within_style: bool = False  # correlation: compare a rater's stars only between songs of one style group (same
+    # inputs, same version), so that its taste drops out and its sense of quality is what is judged
     flag_z: float = -2.0  # correlation: Fisher z (times sqrt of its ratings' dof) under which a rater is flagged
     reputation_prior: float = 0.5  # reputation of a rater with no track record
     reputation_prior_ratings: float = 3.0  # how many ratings the prior counts for
@@ -109,6 +111,8 @@ class QCConfig:
     min_ratings_to_flag: int = 4
     straight_line_check: bool = False  # flag raters who give one star value to nearly every song
     flag_modal_share: float = 0.85  # share of a rater's ratings at its most frequent value that flags it
+    modal_at_ends: bool = True  # false: a pile-up at 1 or 5 stars does not count (an honest harsh or lenient rater's
+    # stars stop at the ends of the scale; all-max raters are caught by the listening check)
     outlier_filter: bool = True  # drop ratings far from the song's other ratings
     outlier_z: float = 2.5  # in robust (MAD) standard deviations
     leniency: bool = False  # take each rater's offset from the others (fitted on all ratings) out of song scores
@@ -124,6 +128,8 @@ class QCConfig:
         if self.reputation_method not in REPUTATION_METHODS:
             raise ConfigError(f"loop.qc.reputation_method must be one of {list(REPUTATION_METHODS)}, "
                               f"got {self.reputation_method!r}")
+        if self.within_style and self.reputation_method != "correlation":
+            raise ConfigError("loop.qc.within_style works with reputation_method=correlation only; set both")
         if self.taste_factors < 0:
             raise ConfigError(f"loop.qc.taste_factors must be >= 0, got {self.taste_factors}")
 

@@ -17,6 +17,7 @@ from hcbench.loop.reputation import correlation_reputation
 ROBUST_SD = 1.4826  # MAD -> standard deviation for normal data
 MIN_SPREAD = 0.5  # stars: a unanimous song still tolerates one half-step
 FULL_DISAGREEMENT = 1.5  # stars from the consensus at which a rating shows no agreement at all
+SCALE_ENDS = (1.0, 5.0)  # the lowest and highest stars (paper: 1-5 in half steps)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class RatingTable:
     song: np.ndarray
     stars: np.ndarray
     listen_fraction: np.ndarray
+    style: np.ndarray | None = None  # per rating: the rated song's style group (queries.song_styles); "" for none
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def quality_control(table: RatingTable, cfg: QCConfig) -> QCResult:
         reputation = _agreement_reputation(table, index, len(raters), cfg)
         low = reputation < cfg.flag_below
     low = judged & cfg.reputation & low
-    one_value = judged & cfg.straight_line_check & (_modal_share(table.stars, index) >= cfg.flag_modal_share)
+    ends = None if cfg.modal_at_ends else SCALE_ENDS
+    one_value = judged & cfg.straight_line_check & (_modal_share(table.stars, index, ends) >= cfg.flag_modal_share)
     flagged, reason = _flags({"low reputation": low, "hardly listens": lazy, "one star value": one_value})
     weight = np.ones(len(table.stars))
     if cfg.reputation:
@@ -85,21 +88,39 @@ def _correlation_reputation(table: RatingTable, index: np.ndarray, trusted: np.n
                             cfg: QCConfig) -> tuple[np.ndarray, np.ndarray]:
     """(reputation, runs against the crowd): the correlation shrunk towards the prior by
     ``reputation_prior_ratings``, and Fisher's z under ``flag_z``."""
-    rep = correlation_reputation(index, table.song, table.stars, trusted, cfg.taste_factors)
-    n = np.bincount(index, minlength=len(trusted)).astype(np.float64)
+    used, stars = np.ones(len(index), bool), table.stars
+    if cfg.within_style:
+        used, stars = _within_style(table, index)
+    rep = correlation_reputation(index[used], table.song[used], stars[used], trusted, cfg.taste_factors)
+    n = np.bincount(index[used], minlength=len(trusted)).astype(np.float64)
     prior_n = cfg.reputation_prior_ratings
     shrunk = (np.nan_to_num(rep.rho) * n + cfg.reputation_prior * prior_n) / (n + prior_n)
     return np.where(np.isnan(rep.rho), cfg.reputation_prior, shrunk), rep.z < cfg.flag_z
 
 
-def _modal_share(stars: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """Per rater: the share of its ratings that give its most frequent star value."""
+def _within_style(table: RatingTable, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(usable, stars less the rater's mean over the same style group): only songs a rater heard at least
+    two of from one group count, so that what is compared is how it ranks songs of one style, not its taste."""
+    if table.style is None:
+        raise ValueError("loop.qc.within_style needs each rating's song style group (RatingTable.style)")
+    _, cell = np.unique(np.stack([index.astype(str), np.asarray(table.style, str)]), axis=1, return_inverse=True)
+    cell = cell.reshape(-1)
+    count = np.bincount(cell)
+    mean = np.bincount(cell, weights=table.stars) / count
+    usable = (count[cell] >= 2) & (np.asarray(table.style, str) != "")
+    return usable, table.stars - mean[cell]
+
+
+def _modal_share(stars: np.ndarray, index: np.ndarray, ends: tuple[float, float] | None = None) -> np.ndarray:
+    """Per rater: the share of its ratings that give its most frequent star value (values in ``ends`` not counted)."""
     levels, level = np.unique(stars, return_inverse=True)
     counts = np.zeros((index.max() + 1 if len(index) else 0, len(levels)))
     np.add.at(counts, (index, level), 1.0)
+    if ends is not None:
+        counts[:, np.isin(levels, ends)] = 0.0
     if counts.size == 0:  # an iteration that asked no stars (pairwise questions only)
         return np.zeros(len(counts))
-    return counts.max(axis=1) / np.maximum(counts.sum(axis=1), 1.0)
+    return counts.max(axis=1) / np.maximum(np.bincount(index, minlength=len(counts)), 1.0)
 
 
 def _flags(checks: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:

@@ -46,7 +46,7 @@ def correlation_reputation(rater_index: np.ndarray, song: np.ndarray, stars: np.
     >>> bool((rep.rho[:3] > 0.9).all()), bool(rep.rho[3] < -0.9)
     (True, True)
     """
-    n_raters = int(rater_index.max()) + 1 if len(rater_index) else 0
+    n_raters = len(trusted)
     songs, s = np.unique(song, return_inverse=True)
     x = np.full((n_raters, len(songs)), np.nan)
     x[rater_index, s] = stars

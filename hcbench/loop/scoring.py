@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hcbench.loop.config import LoopConfig
+from hcbench.loop.config import LoopConfig, QCConfig
 from hcbench.loop.leniency import rater_offsets
 from hcbench.loop.qc import QCResult, RatingTable, quality_control
 from hcbench.loop.rating import confidence, rating_function
@@ -20,8 +20,7 @@ from hcbench.store import RunStore, queries, records
 def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity) -> QCResult:
     """QC over every rating so far; scores for the songs generated in ``iteration``. One transaction."""
     ratings = queries.ratings_up_to(store, iteration)
-    table = RatingTable(*(np.array([r[k] for r in ratings]) for k in ("rater_id", "song_id", "stars")),
-                        np.array([r["listen_seconds"] / r["song_seconds"] for r in ratings]))
+    table = rating_table(store, ratings, cfg.qc)
     qc = quality_control(table, cfg.qc)
     current = [i for i, r in enumerate(ratings) if r["iteration"] == iteration]
     r_value = _rating_function_values(store, iteration, [ratings[i] for i in current], cfg, similarity)
@@ -36,6 +35,14 @@ def score_iteration(store: RunStore, iteration: int, cfg: LoopConfig, similarity
         records.song_scores(db, _song_scores(iteration, [ratings[i] for i in current], qc.weight[current], r_value,
                                              qc, cfg))
     return qc
+
+
+def rating_table(store: RunStore, ratings: list[dict], cfg: QCConfig) -> RatingTable:
+    """QC's view of ``ratings`` (rows of the ratings table); song style groups only when a check uses them."""
+    styles = queries.song_styles(store) if cfg.within_style else {}
+    return RatingTable(*(np.array([r[k] for r in ratings]) for k in ("rater_id", "song_id", "stars")),
+                       np.array([r["listen_seconds"] / r["song_seconds"] for r in ratings]),
+                       np.array([styles.get(r["song_id"], "") for r in ratings]))
 
 
 def _leniency(table: RatingTable, qc: QCResult, cfg: LoopConfig) -> np.ndarray:

@@ -25,6 +25,19 @@ def request_inputs(store: RunStore, iteration: int) -> dict[int, list[int]]:
     return inputs
 
 
+def song_styles(store: RunStore) -> dict[int, str]:
+    """Per generated song, its style group: the version that made it and its request's input songs.
+
+    Songs of one group are merges of the same inputs by the same model, so they share a style; what
+    differs between them is mostly how well each came out (quality control compares stars within a group).
+    """
+    inputs: dict[tuple[int, int], list[int]] = {}
+    for row in store.rows("SELECT s.id, s.version, ri.song_id AS input FROM songs s JOIN request_inputs ri "
+                          "ON ri.request_id = s.request_id WHERE s.kind = 'generated'"):
+        inputs.setdefault((row["id"], row["version"]), []).append(row["input"])
+    return {song: f"v{version}:{','.join(map(str, sorted(ids)))}" for (song, version), ids in inputs.items()}
+
+
 def planned_requests(store: RunStore, iteration: int) -> int:
     """How many requests ``iteration``'s plan wrote (0: not planned yet)."""
     return int(store.scalar("SELECT COUNT(*) FROM requests WHERE iteration = ?", (iteration,)))

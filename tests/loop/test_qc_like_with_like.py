@@ -50,6 +50,54 @@ def test_colluders_of_a_minority_style_escape_these_checks(crowd):
     assert _flagged_share(crowd, **LIKE_WITH_LIKE)["colluder"] < 0.5
 
 
+@pytest.fixture(scope="module")
+def taste_led_crowd():
+    """Taste outweighs quality 5 to 1 (the default crowd: 1.2 to 1), and songs come in 40 style groups."""
+    return crowd_ratings(seed=1, groups=40, utility={"taste_weight": 3.0, "quality_weight": 0.6})
+
+
+def test_within_style_comparison_keeps_minority_tastes_where_taste_outweighs_quality(taste_led_crowd):
+    """Across styles a minority rater's stars run against the majority's and an inverter's can run with
+    them; within a style group taste hardly varies, so only the sense of quality is compared."""
+    table, profiles, clusters = taste_led_crowd
+    across = quality_control(table, QCConfig(**LIKE_WITH_LIKE))
+    within = quality_control(table, QCConfig(**LIKE_WITH_LIKE, within_style=True))
+    figures = {name: flag_figures(r.flagged, profiles[r.raters], clusters[r.raters], BAD) for name, r in
+               (("across", across), ("within", within))}
+    assert figures["across"]["worst_cluster_loss"] > 0.5 and figures["across"]["precision"] < 0.6
+    assert figures["within"]["worst_cluster_loss"] == 0.0 and figures["within"]["precision"] == 1.0
+    caught = {p: float(within.flagged[profiles[within.raters] == p].mean()) for p in np.unique(profiles)}
+    assert all(caught[p] == 1.0 for p in ("lazy", "adversarial_max", "adversarial_inverse"))
+
+
+def test_within_style_needs_the_song_styles_and_the_correlation_reputation(crowd):
+    from hcbench.errors import ConfigError
+
+    with pytest.raises(ValueError, match="style group"):
+        quality_control(crowd[0], QCConfig(**LIKE_WITH_LIKE, within_style=True))  # crowd's table has no styles
+    with pytest.raises(ConfigError, match="within_style"):
+        QCConfig(within_style=True)  # the agreement reputation has nothing to compare within
+
+
+def test_a_pile_up_at_the_ends_of_the_scale_is_not_one_star_value_when_ends_are_excused():
+    """An honest harsh rater's stars stop at 1 and a lenient one's at 5; a lazy rater's middling value is
+    flagged either way."""
+    rng = np.random.default_rng(0)
+    rater = np.repeat(np.arange(7), 20)
+    song = np.tile(np.arange(20), 7)
+    quality = rng.uniform(1.5, 4.5, 20)
+    stars = np.clip(np.round(2 * (quality[song] + rng.normal(0, 0.4, len(song)))) / 2, 1, 5)
+    rank = np.argsort(np.argsort(quality))
+    stars[rater == 4] = np.where(rank >= 18, 1.5, 1.0)  # harsh: 1 star for all but the 2 best songs (90%)
+    stars[rater == 5] = np.where(rank < 2, 4.5, 5.0)  # lenient: 5 stars for all but the 2 worst
+    stars[rater == 6] = 3.5  # lazy: one middling value
+    table = RatingTable(rater, song, stars, np.full(len(song), 0.9))
+    counted = quality_control(table, QCConfig(straight_line_check=True, reputation=False))
+    excused = quality_control(table, QCConfig(straight_line_check=True, reputation=False, modal_at_ends=False))
+    assert counted.flagged.tolist() == [False] * 4 + [True] * 3
+    assert excused.flagged.tolist() == [False] * 6 + [True]
+
+
 def test_one_star_value_for_nearly_everything_is_flagged_only_when_the_check_is_on():
     rng = np.random.default_rng(0)
     rater = np.repeat(np.arange(6), 20)

@@ -15,8 +15,10 @@ import torch
 from omegaconf import OmegaConf
 
 from hcbench.commands.run import run_experiment
-from hcbench.loop.config import FinetuneConfig, LoopConfig
+from hcbench.loop.config import FinetuneConfig, LoopConfig, QCConfig
+from hcbench.loop.qc import quality_control
 from hcbench.loop.runner import LoopParts, _stages, run_stages
+from hcbench.loop.scoring import rating_table
 from hcbench.metrics.gate import gate_failures
 from hcbench.metrics.loop_metrics import compute_metrics
 from hcbench.models.model_dir import load_generator
@@ -151,6 +153,18 @@ def test_a_methods_stages_follow_the_shared_ones_and_a_made_version_is_not_made_
 
 
 @pytest.mark.slow
+def test_quality_control_within_style_groups_a_runs_songs_by_version_and_inputs(finished_run):
+    store = RunStore(finished_run, create=False)
+    cfg = QCConfig(reputation_method="correlation", within_style=True)
+    table = rating_table(store, queries.ratings_up_to(store, 2), cfg)
+    generated = set(store.column("SELECT id FROM songs WHERE kind = 'generated'").tolist())
+    assert [style != "" for style in table.style] == [song in generated for song in table.song.tolist()]
+    assert all(style.startswith("v") for style in table.style if style)
+    result = quality_control(table, cfg)
+    assert len(result.raters) and np.isfinite(result.reputation).all()
+    store.close()
+
+
 def test_the_report_is_rebuilt_from_the_database_alone(finished_run, tmp_path):
     report = (finished_run / "report.md").read_text()
     assert "Table 1" in report and "| Song | Rating (v0) | Rating (v1) | Rating (v2) | Count (v0)" in report
