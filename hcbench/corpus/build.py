@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import time
 from datetime import datetime, timezone
 from importlib import metadata
@@ -111,7 +112,7 @@ def _build(cfg: CorpusConfig, soundfont: Path | None, root: Path, progress: bool
     """Write into a private temporary folder, then rename: a crash never leaves a corpus that looks complete."""
     root.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(root)
-    tmp = root.parent / f".{root.name}.partial-{os.getpid()}-{secrets.token_hex(3)}"
+    tmp = root.parent / f".{root.name}.partial-{os.getpid()}-{secrets.token_hex(3)}@{_host()}"
     started = time.time()
     try:
         pieces = _write_pieces(cfg, soundfont, tmp, progress)
@@ -168,15 +169,27 @@ def _write_manifest(
 
 
 def _remove_abandoned(root: Path) -> None:
-    """Delete partial builds of this corpus whose process has died (killed mid-build)."""
+    """Delete partial builds of this corpus whose process has died (killed mid-build).
+
+    Only this machine's: a cache shared between machines (a cluster's file system) holds other hosts'
+    builds, whose process ids mean nothing here.
+    """
     for partial in root.parent.glob(f".{root.name}.partial-*"):
+        owner, _, host = partial.name.rsplit(".partial-", 1)[1].partition("@")
+        if host and host != _host():
+            continue
         try:
-            pid = int(partial.name.rsplit(".partial-", 1)[1].split("-")[0])
+            pid = int(owner.split("-")[0])
             os.kill(pid, 0)
         except ProcessLookupError:
             shutil.rmtree(partial, ignore_errors=True)
         except (ValueError, PermissionError):
             pass  # not ours to judge
+
+
+def _host() -> str:
+    """This machine's name as a folder name may hold it."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", socket.gethostname()) or "unknown"
 
 
 def _advancing(pieces: Pieces, advance: Callable[[int], None]) -> Pieces:

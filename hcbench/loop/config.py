@@ -207,6 +207,7 @@ class FinetuneConfig(TrainerConfig):
     pair_min_gap: float = 0.05  # smallest difference of score (R, QC-weighted) that makes a pair
     generation_timesteps: bool = True  # train only timesteps that generation at loop.requests.strength visits
     pairs_from: str = "all"  # DPO pairs of all iterations so far (as D keeps songs), or of the latest only
+    pretraining_mix: float = 0.0  # weighted: the base model's training clips added to D, as a multiple of D's size
 
     def __post_init__(self):
         super().__post_init__()
@@ -219,6 +220,9 @@ class FinetuneConfig(TrainerConfig):
             raise ConfigError(f"finetune.dpo_beta must be positive, got {self.dpo_beta}")
         if self.pairs_from not in PAIR_SOURCES:
             raise ConfigError(f"finetune.pairs_from must be one of {', '.join(PAIR_SOURCES)}; got {self.pairs_from!r}")
+        if self.pretraining_mix < 0 or (self.pretraining_mix > 0 and self.objective != "weighted"):
+            raise ConfigError(f"finetune.pretraining_mix must be >= 0 and is for objective=weighted only; got "
+                              f"{self.pretraining_mix} with objective={self.objective}")
         if self.pair_min_gap < 0:
             raise ConfigError(f"finetune.pair_min_gap must be >= 0, got {self.pair_min_gap}")
 

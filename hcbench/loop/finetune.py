@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from hcbench.errors import ConfigError
 from hcbench.loop.config import FinetuneConfig
 from hcbench.loop.preference_pairs import same_input_pairs
 from hcbench.loop.versions import Versions
@@ -27,19 +28,22 @@ PairSource = Callable[[RunStore, range | list[int], float], tuple[np.ndarray, np
 
 
 def finetune_next_version(store: RunStore, iteration: int, versions: Versions, cfg: FinetuneConfig,
-                          strength: float, pairs: PairSource = same_input_pairs) -> dict:
+                          strength: float, pairs: PairSource = same_input_pairs,
+                          base_images: np.ndarray | None = None) -> dict:
     """Train v(iteration+1) from v(iteration); resumable through its checkpoint folder.
 
     ``strength`` is the loop's: with ``cfg.generation_timesteps`` only the timesteps a
     generation at that strength visits are trained, where a change can reach the songs.
-    The weighted loss learns from D as the store holds it; DPO from ``pairs``, which a
-    control or the oracle replaces.
+    The weighted loss learns from D as the store holds it, plus ``cfg.pretraining_mix`` times
+    as many of ``base_images`` (the base model's training clips) at full weight; DPO learns from
+    ``pairs``, which a control or the oracle replaces.
     """
     new = iteration + 1
     train_size = queries.training_set_size(store)
     generator = copy.deepcopy(versions.generator(iteration))
     trainer = round_trainer(cfg, generator, strength, new)
-    train = functools.partial(_train_dpo, pairs=pairs) if cfg.objective == "dpo" else _train_weighted
+    train = (functools.partial(_train_dpo, pairs=pairs) if cfg.objective == "dpo"
+             else functools.partial(_train_weighted, base_images=base_images))
     summary = train(store, iteration, generator, trainer, versions.folder(new) / "train", new)
     model_dir = save_generator(generator.eval_mode(), versions.folder(new) / "model")
     versions.register(new, model_dir, train_size, iteration)
@@ -55,12 +59,27 @@ def round_trainer(cfg: FinetuneConfig, generator: Generator, strength: float, ne
     return trainer
 
 
-def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int) -> dict:
+def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int,
+                    base_images: np.ndarray | None = None) -> dict:
     rows = queries.training_set(store)
     if not rows:
         return _unchanged(iteration, new, "the training set is empty")
-    return pretrain(generator, store.song_images([r["song_id"] for r in rows]), cfg, out,
-                    weights=[r["confidence"] for r in rows], description=f"fine-tuning v{new} on {len(rows)} songs")
+    images, weights = store.song_images([r["song_id"] for r in rows]), [r["confidence"] for r in rows]
+    description = f"fine-tuning v{new} on {len(rows)} songs"
+    if extra := round(cfg.pretraining_mix * len(rows)):
+        clips = pretraining_clips(base_images, extra, cfg.seed)
+        images, weights = np.concatenate([images, clips]), weights + [1.0] * len(clips)
+        description += f" + {len(clips)} base clips"
+    return pretrain(generator, images, cfg, out, weights=weights, description=description)
+
+
+def pretraining_clips(base_images: np.ndarray | None, count: int, seed: int) -> np.ndarray:
+    """``count`` of the base model's training clips, drawn without replacement by ``seed`` (all if fewer)."""
+    if base_images is None or len(base_images) == 0:
+        raise ConfigError("finetune.pretraining_mix needs the base model's training clips, which this method "
+                          "does not pass; set finetune.pretraining_mix=0")
+    rng = np.random.default_rng([seed, 7])
+    return base_images[np.sort(rng.permutation(len(base_images))[:count])]
 
 
 def _train_dpo(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int,

@@ -21,6 +21,8 @@ redoes only its unfinished part; the runner skips ``next_version`` once v(t+1) e
 """
 from __future__ import annotations
 
+import numpy as np
+
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -66,6 +68,7 @@ class Round:
     finetune: FinetuneConfig  # the run's fine-tuner (conf/finetune/; a method picks its option)
     similarity: object  # hcbench.similarity.SongSimilarity
     panel: RaterPanel  # who rates (ratings and, for a method that ``AsksPairs``, pairwise answers)
+    base_images: np.ndarray | None = None  # the base model's training clips (uint8), for a pretraining term
 
 
 @runtime_checkable

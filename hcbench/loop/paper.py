@@ -41,4 +41,4 @@ class PaperLoop:
 
     def next_version(self, round: Round) -> dict:
         return finetune_next_version(round.store, round.iteration, round.versions, round.finetune,
-                                     round.loop.requests.strength)
+                                     round.loop.requests.strength, base_images=round.base_images)

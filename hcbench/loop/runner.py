@@ -84,7 +84,8 @@ def run_stages(store: RunStore, iteration: int, stages: list[Stage]) -> None:
 def _stages(store: RunStore, versions: Versions, parts: LoopParts, iteration: int, pool_ids, pool_images) -> list[Stage]:
     """The iteration's stages in order; the last iteration evaluates every version and trains nothing."""
     cfg, method = parts.cfg, parts.method
-    round_ = Round(store, iteration, versions, cfg, parts.finetune, parts.similarity, parts.panel)
+    round_ = Round(store, iteration, versions, cfg, parts.finetune, parts.similarity, parts.panel,
+                   parts.base_songs.images)
 
     def plan():
         training = training_pool(store, parts.similarity, parts.base_songs, _base_representations(parts))

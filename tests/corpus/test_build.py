@@ -59,6 +59,17 @@ def test_partial_folder_of_a_dead_process_is_removed(tmp_path):
     assert not stale.exists() and (root / "manifest.json").is_file()
 
 
+def test_another_machines_partial_build_in_a_shared_cache_is_left_alone(tmp_path):
+    """Its process id means nothing on this machine: a live build on another node must survive."""
+    root = build.corpus_dir(_synth_cfg(tmp_path), None)
+    elsewhere = tmp_path / f".{root.name}.partial-999999999-abc123@another-node.cluster"
+    here = tmp_path / f".{root.name}.partial-999999999-def456@{build._host()}"
+    for partial in (elsewhere, here):
+        (partial / "audio").mkdir(parents=True)
+    build_corpus(_synth_cfg(tmp_path), progress=False)
+    assert elsewhere.exists() and not here.exists() and (root / "manifest.json").is_file()
+
+
 def test_no_soundfont_falls_back_to_synth_with_a_warning(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(build, "find_soundfont", lambda configured: None)
     cfg = _synth_cfg(tmp_path, source="scores", collections={"bach": 2})
