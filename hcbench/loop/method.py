@@ -21,10 +21,10 @@ redoes only its unfinished part; the runner skips ``next_version`` once v(t+1) e
 """
 from __future__ import annotations
 
-import numpy as np
-
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+
+import numpy as np
 
 from hcbench.loop.config import FinetuneConfig, LoopConfig
 from hcbench.loop.panel import RaterPanel

@@ -103,12 +103,11 @@ def _within_style(table: RatingTable, index: np.ndarray) -> tuple[np.ndarray, np
     two of from one group count, so that what is compared is how it ranks songs of one style, not its taste."""
     if table.style is None:
         raise ValueError("loop.qc.within_style needs each rating's song style group (RatingTable.style)")
-    _, cell = np.unique(np.stack([index.astype(str), np.asarray(table.style, str)]), axis=1, return_inverse=True)
-    cell = cell.reshape(-1)
+    styles, style = np.unique(np.asarray(table.style, str), return_inverse=True)
+    _, cell = np.unique(index * len(styles) + style.reshape(-1), return_inverse=True)  # one cell per (rater, group)
     count = np.bincount(cell)
     mean = np.bincount(cell, weights=table.stars) / count
-    usable = (count[cell] >= 2) & (np.asarray(table.style, str) != "")
-    return usable, table.stars - mean[cell]
+    return (count[cell] >= 2) & (styles[style] != ""), table.stars - mean[cell]
 
 
 def _modal_share(stars: np.ndarray, index: np.ndarray, ends: tuple[float, float] | None = None) -> np.ndarray:
