@@ -22,7 +22,8 @@ def _run_config(*overrides):
 def test_every_experiment_composes_into_a_loop_and_a_fine_tuner(experiment):
     cfg = _run_config(f"experiment={experiment}")
     loop = instantiate(cfg.loop)
-    one_round = "compare" in cfg or cfg.experiment_name == "stress_qc"  # CI's 5 minutes; a 12-cell sweep on 2 cores
+    # one trained round: compare (CI's 5 minutes), stress_qc and pilot_sensitivity (12- and 18-cell sweeps on 2 cores)
+    one_round = "compare" in cfg or cfg.experiment_name in ("stress_qc", "pilot_sensitivity")
     trained = 1 if one_round else 2
     assert isinstance(loop, LoopConfig) and loop.versions >= trained + 1
     assert isinstance(instantiate(cfg.finetune), FinetuneConfig)

@@ -16,6 +16,7 @@ from omegaconf import OmegaConf
 
 from hcbench.commands.run import run_experiment
 from hcbench.loop.config import FinetuneConfig, LoopConfig, QCConfig
+from hcbench.loop.pool import CorpusSongs
 from hcbench.loop.qc import quality_control
 from hcbench.loop.runner import LoopParts, _stages, run_stages
 from hcbench.loop.scoring import rating_table
@@ -138,7 +139,7 @@ class _Versions:
 def test_a_methods_stages_follow_the_shared_ones_and_a_made_version_is_not_made_again(tmp_path):
     method, versions, store = _RecordingMethod(), _Versions(), RunStore(tmp_path)
     parts = LoopParts(cfg=LoopConfig(versions=2), panel=None, similarity=None, mel=None, input_songs=None,
-                      input_index=np.zeros(0), base_songs=None, method=method, finetune=FinetuneConfig(), seed=0)
+                      input_index=np.zeros(0), base_songs=CorpusSongs("train", np.zeros((0, 64, 64), np.uint8), []), method=method, finetune=FinetuneConfig(), seed=0)
     first = _stages(store, versions, parts, 0, [], np.zeros(0))
     assert [name for name, _ in first] == ["plan", "generate", "rate", "score", "select", "finetune"]
     assert [name for name, _ in _stages(store, versions, parts, 1, [], np.zeros(0))] == [
