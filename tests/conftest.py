@@ -2,6 +2,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
+
+# One numba cache per xdist worker: librosa's kernels compiled by two workers at once into one
+# cache can crash every later call (numba issue 10128; simulators/embedders/numba_warmup.py).
+# Set before anything imports numba, which reads it once.
+os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(
+    tempfile.gettempdir(), f"hcbench-tests-numba-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"))
 
 import numpy as np
 import pytest
