@@ -108,7 +108,7 @@ class EmbeddingSpace:
     def _embed_song(self, audio: np.ndarray, sample_rate: int, source: str) -> np.ndarray:
         embedder, mel = self._channel()
         if sample_rate != mel.sample_rate:
-            import librosa
+            from hcbench.audio.librosa_kernels import librosa
 
             audio = librosa.resample(audio, orig_sr=sample_rate, target_sr=mel.sample_rate, res_type="soxr_hq")
         clips = slice_audio(audio, mel.slice_length, source=source)

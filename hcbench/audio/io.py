@@ -24,7 +24,7 @@ def load_audio(path: str | Path, sample_rate: int, min_seconds: float = 0.0) -> 
     audio, native_rate = _decode(path)
     audio = _to_mono(audio)
     if native_rate != sample_rate:
-        import librosa
+        from hcbench.audio.librosa_kernels import librosa
 
         audio = librosa.resample(audio, orig_sr=native_rate, target_sr=sample_rate, res_type="soxr_hq")
     _check_content(path, audio, sample_rate, min_seconds)
@@ -73,7 +73,7 @@ def _decode(path: Path) -> tuple[np.ndarray, int]:
 
 
 def _decode_with_audioread(path: Path) -> tuple[np.ndarray, int]:
-    import librosa
+    from hcbench.audio.librosa_kernels import librosa
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

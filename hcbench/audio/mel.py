@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import librosa
+from hcbench.audio.librosa_kernels import librosa
 import numpy as np
 import torch
 

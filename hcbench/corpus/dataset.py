@@ -98,7 +98,7 @@ class Corpus:
         """(start sample, clip) of piece i at mel's rate: no overlap, quiet gaps dropped."""
         audio = self.load_piece(i)
         if mel.sample_rate != self.sample_rate:
-            import librosa
+            from hcbench.audio.librosa_kernels import librosa
 
             audio = librosa.resample(audio, orig_sr=self.sample_rate, target_sr=mel.sample_rate, res_type="soxr_hq")
         try:

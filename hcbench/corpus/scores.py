@@ -193,7 +193,7 @@ def render(score, soundfont: bytes) -> np.ndarray:
 
 
 def to_mono(audio: np.ndarray, sample_rate: int) -> np.ndarray:
-    import librosa
+    from hcbench.audio.librosa_kernels import librosa
 
     mono = audio.mean(axis=1) if audio.ndim == 2 else audio
     return librosa.resample(mono, orig_sr=RENDER_RATE, target_sr=sample_rate, res_type="soxr_hq")
@@ -201,7 +201,7 @@ def to_mono(audio: np.ndarray, sample_rate: int) -> np.ndarray:
 
 def finish(audio: np.ndarray, sample_rate: int, max_seconds: float) -> np.ndarray:
     """Trim edge silence, cut to ``max_seconds`` with a fade, and peak-normalise to -1 dBFS."""
-    import librosa
+    from hcbench.audio.librosa_kernels import librosa
 
     if np.abs(audio).max() < 1e-4:
         raise ValueError("the rendering is silent")

@@ -24,7 +24,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import librosa
+from hcbench.audio.librosa_kernels import librosa
 import numpy as np
 
 from hcbench.errors import MissingFileError

@@ -15,11 +15,10 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-import librosa
+from hcbench.audio.librosa_kernels import librosa, warm_features
 import numpy as np
 
 from hcbench.threads import single_thread
-from simulators.embedders.numba_warmup import warm_kernels
 
 FEATURE_FORMAT = 1  # bump when a feature changes, so cached corpus embeddings are recomputed
 EPS = 1e-10
@@ -79,7 +78,7 @@ class DescriptorEmbedder:
         if not signals:
             return np.zeros((0, self.dim))
         with single_thread():
-            warm_kernels(self._describe, rate)  # numba's on-disk cache is not safe to fill from two processes
+            warm_features(self._describe, rate)  # numba's on-disk cache is not safe to fill from two processes
             return np.stack([self._describe(a) for a in signals])
 
     def _describe(self, audio: np.ndarray) -> np.ndarray:

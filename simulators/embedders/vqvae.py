@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-import librosa
+from hcbench.audio.librosa_kernels import librosa
 import numpy as np
 
 from hcbench.models.vqvae.io import FILES

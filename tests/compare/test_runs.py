@@ -30,6 +30,15 @@ def test_the_compare_experiments_compare_every_method_there_is(experiment):
     assert sorted(compared_methods(_compare(f"experiment={experiment}"))) == methods
 
 
+@pytest.mark.parametrize("experiment", ["compare_smoke", "compare"])
+def test_the_budget_is_what_the_papers_loop_asks_of_its_cold_start(experiment):
+    """No method is cut and each can spend it all: D is empty in round 0, so every request asks for a new
+    song, rated by its requester and agreement raters, plus the requester's rating of the reference."""
+    cfg = _compare(f"experiment={experiment}")
+    first_round = OmegaConf.to_container(cfg.loop.requests.per_iteration)[0]
+    assert cfg.budget.ratings_per_round == first_round * (cfg.loop.qc.agreement_k + 1)
+
+
 def test_every_method_runs_for_every_seed_in_its_own_folder(tmp_path):
     cfg = _compare("experiment=compare_smoke", "compare.methods=[paper,paper_dpo]", "compare.seeds=[0,3]",
                    f"compare_dir={tmp_path}")
