@@ -5,7 +5,7 @@ import os
 import tempfile
 
 # One numba cache per xdist worker: librosa's kernels compiled by two workers at once into one
-# cache can crash every later call (numba issue 10128; simulators/embedders/numba_warmup.py).
+# cache can crash every later call (numba issue 10128; hcbench/audio/librosa_kernels.py).
 # Set before anything imports numba, which reads it once.
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(
     tempfile.gettempdir(), f"hcbench-tests-numba-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"))

@@ -22,8 +22,8 @@ import librosa
 import numpy as np
 from filelock import FileLock
 
-KERNEL_MODULES = ("librosa.core", "librosa.util.utils", "librosa.filters", "librosa.feature", "librosa.onset",
-                  "librosa.beat", "librosa.sequence")
+KERNEL_MODULES = ("librosa.core", "librosa.util.utils", "librosa.filters", "librosa.feature", "librosa.onset")  # what
+# hcbench calls (librosa.feature loads librosa.sequence too); librosa.beat is never used, so never compiled
 LOCK_PATH = Path(tempfile.gettempdir()) / f"hcbench-numba-kernels-{os.getuid() if hasattr(os, 'getuid') else 0}.lock"
 TIMEOUT = float(os.environ.get("HCBENCH_KERNEL_LOCK_TIMEOUT", 600))  # seconds; compiling them all takes ~30 s
 _warm_features = False

@@ -10,10 +10,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from hcbench.audio.librosa_kernels import librosa
 import numpy as np
 import torch
 
+from hcbench.audio.librosa_kernels import librosa
 from hcbench.errors import ConfigError
 
 

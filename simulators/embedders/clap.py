@@ -24,9 +24,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from hcbench.audio.librosa_kernels import librosa
 import numpy as np
 
+from hcbench.audio.librosa_kernels import librosa
 from hcbench.errors import MissingFileError
 from hcbench.models.model_dir import resolve_model_path
 from simulators.embedders.file_digest import update_from_file

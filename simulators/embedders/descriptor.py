@@ -15,9 +15,9 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from hcbench.audio.librosa_kernels import librosa, warm_features
 import numpy as np
 
+from hcbench.audio.librosa_kernels import librosa, warm_features
 from hcbench.threads import single_thread
 
 FEATURE_FORMAT = 1  # bump when a feature changes, so cached corpus embeddings are recomputed

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 
-from hcbench.audio.librosa_kernels import librosa
 import numpy as np
 
+from hcbench.audio.librosa_kernels import librosa
 from hcbench.models.vqvae.io import FILES
 from hcbench.similarity.codebook import CodebookSimilarity
 from hcbench.similarity.songs import song_images
