@@ -12,7 +12,7 @@ from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator  # noqa:
 import numpy as np  # noqa: E402
 
 from hcbench.atomic import write_atomic, write_text_atomic  # noqa: E402
-from hcbench.metrics.overoptimisation import over_optimised  # noqa: E402
+from hcbench.metrics.overoptimisation import beyond_noise, over_optimised  # noqa: E402
 from hcbench.report.compare_plot import PNG_METADATA  # noqa: E402
 from hcbench.report.formatting import change_text, ci_text, markdown_table  # noqa: E402
 
@@ -26,11 +26,18 @@ def overopt_table(rows: list[dict]) -> str:
 
 
 def verdict(rows: list[dict]) -> str:
-    """Where the proxy rose while the truth fell, in words."""
+    """Where the proxy rose while the truth fell, in words, each fall with its paired interval and whether
+    that lies below 0."""
     steps = over_optimised(rows)
     if not steps:
         return "The truth never fell where the proxy rose: no over-optimisation at these n."
-    return "The proxy rose while the truth fell from " + ", ".join(f"n = {a} to {b}" for a, b in steps) + "."
+    by_n = {r["n"]: r for r in rows}
+    falls = [f"n = {a} to {b} (truth {change_text(by_n[b]['truth_vs_previous'], 3)}, "
+             f"{'beyond noise' if beyond_noise(by_n[b]) else 'within noise'})" for a, b in steps]
+    real = sum(beyond_noise(by_n[b]) for _, b in steps)
+    return (f"The proxy rose while the truth fell from {', '.join(falls)}: "
+            + ("over-optimisation beyond noise." if real else "every fall within noise (paired 95% interval "
+               "reaching 0), so no over-optimisation is shown."))
 
 
 def write_overopt(folder: Path, rows: list[dict], per_request: list[dict], about: str) -> list[Path]:

@@ -10,7 +10,10 @@ A shipped file is used only when it is what this machine would compute:
 - a spot check: a few clips, re-embedded here, must come out bit for bit equal.
 
 Otherwise (another SoundFont, music21 or CPU) it is ignored and the clips are embedded here.
-Regenerate after a change with ``python -m simulators.prebuilt`` (see __main__.py).
+The corpus's spectrograms themselves differ between CPUs (an AVX2 machine renders a few pixels
+otherwise than an AVX-512 one), so a reference may ship once per corpus build seen:
+``<cache name>.npz`` and ``<cache stem>.<digest prefix>.npz``, the one whose spectrograms match is used.
+Regenerate after a change with ``python -m simulators.prebuilt`` (see __main__.py) on each kind of machine.
 """
 from __future__ import annotations
 
@@ -34,13 +37,15 @@ LIBRARIES = ("numpy", "scipy", "librosa", "soxr", "numba")  # what Griffin-Lim a
 
 def shipped_reference(name: str, images: np.ndarray, embedder, mel: MelConfig) -> np.ndarray | None:
     """The shipped raw embeddings of ``images`` under cache file ``name``, or None when they do not match."""
-    path = FOLDER / name
-    if not path.is_file():
+    digest = images_digest(images)
+    path = next((p for p in shipped_variants(name, FOLDER) if _shipped_digest(p) == digest), None)
+    if path is None:
+        if shipped_variants(name, FOLDER):
+            log.info("shipped %s is for other spectrograms (another corpus build or CPU); embedding here", name)
         return None
     with np.load(path) as data:
-        raw, digest, versions = data["raw"], str(data["images_sha1"]), json.loads(str(data["versions"]))
-    if digest != images_digest(images) or raw.shape[0] != len(images):
-        log.info("shipped %s is for other spectrograms (another corpus build); embedding here", name)
+        raw, versions = data["raw"], json.loads(str(data["versions"]))
+    if raw.shape[0] != len(images):
         return None
     if versions != library_versions():
         log.info("shipped %s was made with %s, this machine has %s; embedding here", name, versions,
@@ -56,10 +61,26 @@ def shipped_reference(name: str, images: np.ndarray, embedder, mel: MelConfig) -
     return raw
 
 
+def shipped_variants(name: str, folder: Path = FOLDER) -> list[Path]:
+    """The shipped files of cache name ``name``: one per corpus build (set of spectrograms) seen."""
+    stem = name.removesuffix(".npz")
+    return sorted(p for p in folder.glob(f"{stem}*.npz") if p.name == name or p.name.startswith(f"{stem}."))
+
+
+def _shipped_digest(path: Path) -> str:
+    with np.load(path) as data:
+        return str(data["images_sha1"])
+
+
 def ship_reference(name: str, images: np.ndarray, raw: np.ndarray, folder: Path = FOLDER) -> Path:
-    """Write ``raw`` (the embeddings of ``images``) as a shipped file, with what it must match."""
-    path = folder / name
-    np.savez_compressed(path, raw=np.asarray(raw, np.float64), images_sha1=images_digest(images),
+    """Write ``raw`` (the embeddings of ``images``) as a shipped file, with what it must match; it replaces
+    the file of the same spectrograms and keeps those of other corpus builds."""
+    digest = images_digest(images)
+    for old in shipped_variants(name, folder):
+        if _shipped_digest(old) == digest:
+            old.unlink()
+    path = folder / f"{name.removesuffix('.npz')}.{digest[:10]}.npz"
+    np.savez_compressed(path, raw=np.asarray(raw, np.float64), images_sha1=digest,
                         versions=json.dumps(library_versions(), sort_keys=True))
     return path
 

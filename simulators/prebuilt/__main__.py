@@ -3,7 +3,10 @@ raters hear it through each shipped embedder: the descriptors and the CLAP prese
 
     python -m simulators.prebuilt            # builds or reuses the corpus in $HCBENCH_CACHE, then writes here
 
-Run it after anything that changes the default run's reference (corpus, mel, embedder, libraries).
+Run it after anything that changes the default run's reference (corpus, mel, embedder, libraries), on
+each kind of machine whose corpus spectrograms differ (AVX2 and AVX-512): it replaces this machine's
+files and keeps the others'. After a change that moves every machine's reference, delete the old
+files first (``rm simulators/prebuilt/reference-*.npz``).
 """
 from __future__ import annotations
 
@@ -21,8 +24,6 @@ from simulators.space import _load_or_embed, _shipped_or_embedded, reference_cli
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for old in FOLDER.glob("reference-*.npz"):
-        old.unlink()  # the default run's, one per shipped embedder
     for embedder in SHIPPED_EMBEDDERS:
         path = _ship(embedder)
         print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")

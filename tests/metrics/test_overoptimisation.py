@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hcbench.metrics.overoptimisation import N_VALUES, curve, over_optimised, picks
+from hcbench.metrics.overoptimisation import N_VALUES, beyond_noise, curve, over_optimised, picks
 from hcbench.report.overopt_report import overopt_table, verdict, write_overopt
 
 
@@ -32,7 +32,9 @@ def test_the_curve_gives_each_ns_mean_proxy_and_truth_of_the_picks_and_the_chang
         assert row["proxy"]["mean"] == pytest.approx(proxy[np.arange(20), chosen[:, i]].mean())
         assert row["truth"]["mean"] == pytest.approx(truth[np.arange(20), chosen[:, i]].mean())
         assert row["truth_vs_first"]["mean"] == pytest.approx(row["truth"]["mean"] - rows[0]["truth"]["mean"])
-    assert rows[0]["truth_vs_first"] == {"mean": 0.0, "low": 0.0, "high": 0.0, "n": 20}
+        previous = rows[max(i - 1, 0)]["truth"]["mean"]
+        assert row["truth_vs_previous"]["mean"] == pytest.approx(row["truth"]["mean"] - previous)
+    assert rows[0]["truth_vs_first"] == rows[0]["truth_vs_previous"] == {"mean": 0.0, "low": 0.0, "high": 0.0, "n": 20}
     with pytest.raises(ValueError, match="1..32"):
         curve(proxy, truth, [64])
 
@@ -48,3 +50,17 @@ def test_over_optimisation_is_where_the_proxy_rises_and_the_truth_falls(tmp_path
     assert [p.name for p in written] == ["overopt.md", "overopt.jsonl", "overopt.png"]
     assert all(p.stat().st_size > 0 for p in written)
     assert (tmp_path / "overopt.jsonl").read_text().count('"kind": "n"') == 3
+
+
+def test_a_fall_is_beyond_noise_only_where_its_paired_interval_lies_below_zero():
+    proxy = np.tile([0.0, 1.0, 2.0, 3.0], (40, 1))
+    rng = np.random.default_rng(0)
+    steady = np.tile([0.1, 0.5, 0.5, 0.3], (40, 1)) + rng.normal(0, 0.01, (40, 4))  # every request falls
+    rows = curve(proxy, steady, [1, 2, 4], resamples=200)
+    assert over_optimised(rows) == [(2, 4)] and beyond_noise(rows[2])
+    assert "beyond noise" in verdict(rows) and "within noise" not in verdict(rows)
+    mixed = np.tile([0.1, 0.5, 0.5, 0.5], (40, 1))
+    mixed[:, 3] += np.where(np.arange(40) % 2 == 0, 0.3, -0.32)  # a mean fall of 0.01 that half the requests reverse
+    rows = curve(proxy, mixed, [1, 2, 4], resamples=200)
+    assert over_optimised(rows) == [(2, 4)] and not beyond_noise(rows[2])
+    assert "within noise" in verdict(rows) and "no over-optimisation is shown" in verdict(rows)

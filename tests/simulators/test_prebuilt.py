@@ -74,6 +74,22 @@ def test_a_shipped_file_that_is_not_this_machines_is_ignored(shipped, monkeypatc
         prebuilt.ship_reference(name, shipped[2], raw, folder)
 
 
+def test_each_corpus_build_finds_its_own_shipped_file_among_several(shipped, monkeypatch, tiny_mel, tmp_path):
+    folder, name, images, raw = shipped
+    other = images.copy()
+    other[-1, 0, 0] ^= 1  # another CPU's corpus build: a pixel rendered otherwise
+    for path in prebuilt.shipped_variants(name, folder):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    prebuilt.ship_reference(name, other, raw + 1.0, tmp_path)
+    prebuilt.ship_reference(name, images, raw, tmp_path)  # again: replaces its own file, keeps the other's
+    assert len(prebuilt.shipped_variants(name, tmp_path)) == 2
+    _use(monkeypatch, tmp_path)
+    assert np.array_equal(prebuilt.shipped_reference(name, images, CountingEmbedder(), tiny_mel), raw)
+    assert CountingEmbedder.clips == min(prebuilt.SPOT_CHECKS, CLIPS)  # and the other's file was not its answer
+    spot_of_other = prebuilt.shipped_reference(name, other, CountingEmbedder(), tiny_mel)
+    assert spot_of_other is None  # found by its spectrograms, refused by the spot check: its numbers are not these
+
+
 def _default_run_reference_name(embedder_name: str) -> tuple[str, int, int]:
     """The cache name of the default run's reference heard through ``embedder_name``, its clip count and width."""
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
@@ -85,14 +101,16 @@ def _default_run_reference_name(embedder_name: str) -> tuple[str, int, int]:
 
 def test_the_shipped_files_are_the_default_runs_reference_through_each_shipped_embedder():
     references = [_default_run_reference_name(name) for name in prebuilt.SHIPPED_EMBEDDERS]
-    files = sorted(p.name for p in prebuilt.FOLDER.glob("*.npz"))
-    assert files == sorted(name for name, _, _ in references), \
+    variants = {name: prebuilt.shipped_variants(name) for name, _, _ in references}
+    assert sorted(p.name for p in prebuilt.FOLDER.glob("*.npz")) == sorted(p.name for v in variants.values() for p in v), \
         "the default run's reference changed: regenerate with python -m simulators.prebuilt"
     for name, clips, dim in references:
-        with np.load(prebuilt.FOLDER / name) as data:
-            assert data["raw"].shape == (clips, dim) and len(str(data["images_sha1"])) == 40
-            assert set(json.loads(str(data["versions"]))) == set(prebuilt.LIBRARIES)
-        assert (prebuilt.FOLDER / name).stat().st_size < 1_000_000
+        assert variants[name], name
+        for path in variants[name]:
+            with np.load(path) as data:
+                assert data["raw"].shape == (clips, dim) and len(str(data["images_sha1"])) == 40
+                assert set(json.loads(str(data["versions"]))) == set(prebuilt.LIBRARIES)
+            assert path.stat().st_size < 1_000_000
 
 
 @pytest.mark.slow
