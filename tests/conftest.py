@@ -58,3 +58,13 @@ def _threads_per_worker() -> int:
 @pytest.fixture(autouse=True)
 def _fixed_threads():
     torch.set_num_threads(_threads_per_worker())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Modules with slow tests run first, each module's tests kept together and in order: xdist hands tests
+    out in this order, so the long ones start early and short ones fill the workers' tails."""
+    def module(item):
+        return item.nodeid.split("::")[0]
+
+    slow_modules = {module(item) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: module(item) not in slow_modules)  # stable: order within each group kept

@@ -69,18 +69,18 @@ def test_the_command_takes_the_folder_as_its_argument(tmp_path):
 
 @pytest.mark.slow
 def test_a_real_sweep_is_reported_from_its_databases(tmp_path):
-    sweep = tmp_path / "sweep"
+    sweep = tmp_path / "sweep"  # two jobs: the two-axis table is tested above on hand-made jobs
     run = _hcbench("run", "-m", *FAST, "loop.versions=2", "loop.dispatch.evaluation=paired",
-                   "loop.qc.agreement_k=2,3", "finetune.steps=2,4", f"hydra.sweep.dir={sweep}", cwd=REPO,
-                   timeout=2400)  # four runs one after another: a minute each, far more on a busy machine
+                   "finetune.steps=2,4", f"hydra.sweep.dir={sweep}", cwd=REPO,
+                   timeout=1200)  # two runs one after another: a minute each, far more on a busy machine
     assert run.returncode == 0, run.stderr[-3000:]
     report = _hcbench("sweep-report", str(sweep), cwd=tmp_path)
     assert report.returncode == 0, report.stderr[-3000:]
     text = (sweep / "sweep.md").read_text()
-    assert "| finetune.steps | loop.qc.agreement_k | seed 0: utility gain | seed 0: stars gain |" in text
-    rows = [line for line in text.splitlines() if re.match(r"\| [24] \| [23] \|", line)]  # the table, not ranks
-    assert len(rows) == 4 and all("[" in row for row in rows)  # each cell's gain with its interval
-    assert (sweep / "sweep.png").is_file()
+    assert "| finetune.steps | seed 0: utility gain | seed 0: stars gain |" in text
+    rows = [line for line in text.splitlines() if re.match(r"\| [24] \| [+-]", line)]  # the table, not ranks
+    assert len(rows) == 2 and all("[" in row for row in rows)  # each cell's gain with its interval
+    assert not (sweep / "sweep.png").exists()  # the heatmap needs two axes
     jobs = [json.loads(line) for line in (sweep / "sweep.jsonl").read_text().splitlines()]
-    assert sorted(j["job"] for j in jobs if j["kind"] == "job") == [0, 1, 2, 3]
+    assert sorted(j["job"] for j in jobs if j["kind"] == "job") == [0, 1]
     assert all(j["paired"] and j["versions"] == [0, 1] for j in jobs if j["kind"] == "job")
