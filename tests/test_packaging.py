@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hcbench.paths import REPO_ROOT
+from simulators import prebuilt
 
 tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
 
@@ -71,7 +72,7 @@ def test_a_non_editable_install_runs_outside_the_checkout(tmp_path):
                               "from simulators.prebuilt import FOLDER; "
                               "print(hcbench.__file__, simulators.__file__, conf_dir(), *sorted(FOLDER.glob('*.npz')))")
     paths = [Path(p) for p in where.split()]
-    shipped = sorted(p.name for p in (Path(__file__).parents[1] / "simulators" / "prebuilt").glob("*.npz"))
+    shipped = sorted(p.name for p in prebuilt.FOLDER.glob("*.npz"))  # the checkout's
     assert [p.name for p in paths[3:]] == shipped, where  # every shipped reference, one per embedder and CPU kind
     assert all(p.is_relative_to(tmp_path / "venv") for p in paths), where  # not the checkout
     assert (paths[0].parent / "py.typed").is_file() and (paths[1].parent / "py.typed").is_file()

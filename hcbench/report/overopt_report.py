@@ -34,9 +34,8 @@ def verdict(rows: list[dict]) -> str:
     by_n = {r["n"]: r for r in rows}
     falls = [f"n = {a} to {b} (truth {change_text(by_n[b]['truth_vs_previous'], 3)}, "
              f"{'beyond noise' if beyond_noise(by_n[b]) else 'within noise'})" for a, b in steps]
-    real = sum(beyond_noise(by_n[b]) for _, b in steps)
     return (f"The proxy rose while the truth fell from {', '.join(falls)}: "
-            + ("over-optimisation beyond noise." if real else "every fall within noise (paired 95% interval "
+            + ("over-optimisation beyond noise." if any(beyond_noise(by_n[b]) for _, b in steps) else "every fall within noise (paired 95% interval "
                "reaching 0), so no over-optimisation is shown."))
 
 

@@ -37,15 +37,16 @@ LIBRARIES = ("numpy", "scipy", "librosa", "soxr", "numba")  # what Griffin-Lim a
 
 def shipped_reference(name: str, images: np.ndarray, embedder, mel: MelConfig) -> np.ndarray | None:
     """The shipped raw embeddings of ``images`` under cache file ``name``, or None when they do not match."""
-    digest = images_digest(images)
-    path = next((p for p in shipped_variants(name, FOLDER) if _shipped_digest(p) == digest), None)
+    digest, variants = images_digest(images), shipped_variants(name, FOLDER)
+    path = next((p for p in variants if _shipped_digest(p) == digest), None)
     if path is None:
-        if shipped_variants(name, FOLDER):
+        if variants:
             log.info("shipped %s is for other spectrograms (another corpus build or CPU); embedding here", name)
         return None
     with np.load(path) as data:
         raw, versions = data["raw"], json.loads(str(data["versions"]))
     if raw.shape[0] != len(images):
+        log.info("shipped %s holds %d clips, not %d; embedding here", name, raw.shape[0], len(images))
         return None
     if versions != library_versions():
         log.info("shipped %s was made with %s, this machine has %s; embedding here", name, versions,
