@@ -17,3 +17,6 @@ class AudioError(HCBenchError, ValueError):
         self.source, self.problem, self.fix = str(source), problem, fix
         message = f"{self.source}: {problem}"
         super().__init__(f"{message} (fix: {fix})" if fix else message)
+
+    def __reduce__(self):  # rebuilt from its parts, so an error in a pool worker reaches the parent intact
+        return type(self), (self.source, self.problem, self.fix)

@@ -64,3 +64,14 @@ def test_silent_and_short_audio_are_rejected(tmp_path):
     sf.write(short, tone_sequence(0.5, 22050), 22050)
     with pytest.raises(AudioError, match="too short: 0.50 s"):
         load_audio(short, 22050, min_seconds=3.0)
+
+
+def test_audio_error_survives_pickling_so_a_pool_worker_can_raise_it():
+    import pickle
+
+    from hcbench.audio.errors import AudioError
+
+    error = pickle.loads(pickle.dumps(AudioError("a.flac", "it is silent", "give a file with sound in it")))
+    assert isinstance(error, AudioError)
+    assert (error.source, error.problem, error.fix) == ("a.flac", "it is silent", "give a file with sound in it")
+    assert str(error) == "a.flac: it is silent (fix: give a file with sound in it)"
