@@ -34,7 +34,7 @@ from hcbench.loop.reward_ratings import fit_on_ratings, record_fit
 from hcbench.models.generator import Generator
 from hcbench.models.model_dir import save_generator
 from hcbench.models.pretrain import pretrain
-from hcbench.models.reward_model import save_reward_model
+from hcbench.models.reward_model import reward_weights, save_reward_model
 from hcbench.store import RunStore, queries
 
 log = logging.getLogger(__name__)
@@ -94,20 +94,6 @@ def fresh_samples(generator: Generator, store: RunStore, iteration: int, request
     songs = [store.song_images(ids) for _, ids in sorted(inputs.items())]
     drawn = generator.generate_from(songs, requests.strength, per_request, seed, requests.eta)
     return drawn.reshape(-1, *drawn.shape[2:])
-
-
-def reward_weights(rewards: np.ndarray, temperature: float | None) -> np.ndarray:
-    """Each sample's loss weight in [0, 1]: its reward clipped (Lee et al.), or exp((r - max r) / temperature).
-
-    >>> reward_weights(np.array([-0.2, 0.5, 1.3]), None).tolist()
-    [0.0, 0.5, 1.0]
-    >>> np.round(reward_weights(np.array([0.0, 0.1, 0.2]), 0.1), 3).tolist()
-    [0.135, 0.368, 1.0]
-    """
-    rewards = np.asarray(rewards, np.float64)
-    if temperature is None:
-        return np.clip(rewards, 0.0, 1.0)
-    return np.exp((rewards - rewards.max()) / temperature)
 
 
 def _sample_seed(seed: int, iteration: int) -> int:

@@ -40,22 +40,55 @@ def curve(proxy: np.ndarray, truth: np.ndarray, ns: list[int], resamples: int = 
     if max(ns) > proxy.shape[1] or min(ns) < 1:
         raise ValueError(f"n must lie in 1..{proxy.shape[1]} (the candidates drawn), got {list(ns)}")
     chosen = picks(proxy, ns)
-    rows = np.arange(len(proxy))
-    picked = truth[rows[:, None], chosen]  # (requests, len(ns)): the truth of each n's pick
-    return [{"n": int(n), "requests": len(proxy),
-             "proxy": mean_with_ci(proxy[rows, chosen[:, i]], None, resamples, seed),
-             "truth": mean_with_ci(picked[:, i], None, resamples, seed),
-             "truth_vs_first": mean_with_ci(picked[:, i] - picked[:, 0], None, resamples, seed),
-             "truth_vs_previous": mean_with_ci(picked[:, i] - picked[:, max(i - 1, 0)], None, resamples, seed)}
-            for i, n in enumerate(ns)]
+    rows = np.arange(len(proxy))[:, None]
+    return stage_rows(proxy[rows, chosen], truth[rows, chosen], ns, resamples, seed, key="n")
+
+
+def stage_rows(proxy: np.ndarray, truth: np.ndarray, stages: list[int], resamples: int = 1000, seed: int = 0,
+               key: str = "n") -> list[dict]:
+    """Per stage (a column of ``proxy`` and ``truth``, both (requests, stages): one answer per request at each
+    stage, e.g. best of n's pick or a policy after s steps): the mean proxy and truth, and the truth's paired
+    change from the first stage and from the one before, each with a 95% bootstrap interval over requests."""
+    proxy, truth = np.asarray(proxy, np.float64), np.asarray(truth, np.float64)
+    family = 1 - 0.05 / max(len(stages) - 1, 1)  # Bonferroni over the stages after the first (each compared twice)
+    return [{key: int(x), "requests": len(proxy), "family_level": family,
+             "proxy_vs_first_family": mean_with_ci(proxy[:, i] - proxy[:, 0], None, resamples, seed, family),
+             "truth_vs_first_family": mean_with_ci(truth[:, i] - truth[:, 0], None, resamples, seed, family),
+             "proxy_vs_previous_family": mean_with_ci(proxy[:, i] - proxy[:, max(i - 1, 0)], None, resamples, seed,
+                                                      family),
+             "truth_vs_previous_family": mean_with_ci(truth[:, i] - truth[:, max(i - 1, 0)], None, resamples, seed,
+                                                      family),
+             "proxy": mean_with_ci(proxy[:, i], None, resamples, seed),
+             "proxy_vs_first": mean_with_ci(proxy[:, i] - proxy[:, 0], None, resamples, seed),
+             "proxy_vs_previous": mean_with_ci(proxy[:, i] - proxy[:, max(i - 1, 0)], None, resamples, seed),
+             "truth": mean_with_ci(truth[:, i], None, resamples, seed),
+             "truth_vs_first": mean_with_ci(truth[:, i] - truth[:, 0], None, resamples, seed),
+             "truth_vs_previous": mean_with_ci(truth[:, i] - truth[:, max(i - 1, 0)], None, resamples, seed)}
+            for i, x in enumerate(stages)]
+
+
+def stage_key(rows: list[dict]) -> str:
+    """The name of the rows' stage: ``n`` (best of n) or ``step`` (a policy's optimiser steps)."""
+    return "n" if "n" in rows[0] else "step"
 
 
 def over_optimised(rows: list[dict]) -> list[tuple[int, int]]:
-    """(n, next n) of each step of the curve where the mean proxy rises while the mean truth falls."""
-    return [(a["n"], b["n"]) for a, b in zip(rows, rows[1:])
+    """(stage, next stage) of each step of the curve where the mean proxy rises while the mean truth falls."""
+    key = stage_key(rows)
+    return [(a[key], b[key]) for a, b in zip(rows, rows[1:])
             if b["proxy"]["mean"] > a["proxy"]["mean"] and b["truth"]["mean"] < a["truth"]["mean"]]
 
 
+def below_start(rows: list[dict]) -> list[dict]:
+    """The stages where optimising made things worse than not optimising, beyond noise: the proxy's paired
+    interval against the first stage lies above 0 and the truth's below 0, both at the family level (95%
+    over all the stages compared, Bonferroni), so that testing many stages does not make a chance dip
+    count. The first stage is fixed in advance, not chosen by its outcome as the best stage would be."""
+    return [r for r in rows[1:] if r["proxy_vs_first_family"]["low"] > 0 and r["truth_vs_first_family"]["high"] < 0]
+
+
 def beyond_noise(row: dict) -> bool:
-    """Whether the truth's fall into this n is more than noise: its paired 95% interval lies below 0."""
-    return row["truth_vs_previous"]["high"] < 0
+    """Whether the step into this stage is more than noise: the truth's paired interval lies below 0 and the
+    proxy's above it (best of n's proxy cannot fall; a trained policy's can), at the family level (95% over
+    the stages, Bonferroni), as every step of the curve is tested."""
+    return row["truth_vs_previous_family"]["high"] < 0 and row["proxy_vs_previous_family"]["low"] > 0

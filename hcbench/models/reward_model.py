@@ -123,3 +123,17 @@ def _held_out_spearman(features, targets, weights, groups, seed: int, share: flo
                 for s in test_songs]
     rho = spearmanr(*np.array(per_song).T).statistic
     return None if np.isnan(rho) else float(rho)
+
+
+def reward_weights(rewards: np.ndarray, temperature: float | None) -> np.ndarray:
+    """Each sample's loss weight in [0, 1]: its reward clipped (Lee et al.), or exp((r - max r) / temperature).
+
+    >>> reward_weights(np.array([-0.2, 0.5, 1.3]), None).tolist()
+    [0.0, 0.5, 1.0]
+    >>> np.round(reward_weights(np.array([0.0, 0.1, 0.2]), 0.1), 3).tolist()
+    [0.135, 0.368, 1.0]
+    """
+    rewards = np.asarray(rewards, np.float64)
+    if temperature is None:
+        return np.clip(rewards, 0.0, 1.0)
+    return np.exp((rewards - rewards.max()) / temperature)

@@ -11,14 +11,16 @@ import numpy as np  # noqa: E402
 
 
 def plot_loss_curve(losses: list[float], path: Path, smooth: int = 50) -> Path:
-    """Raw per-step loss, faint, with a moving average on top."""
+    """Raw per-step loss, faint, with a moving average on top (log scale where every loss is positive: a
+    policy-gradient loss, DDPO's, can be negative)."""
     fig, ax = plt.subplots(figsize=(6, 3.5))
     steps = np.arange(1, len(losses) + 1)
     ax.plot(steps, losses, color="0.75", linewidth=0.6, label="per step")
     if len(losses) >= smooth:
         kernel = np.ones(smooth) / smooth
         ax.plot(steps[smooth - 1 :], np.convolve(losses, kernel, mode="valid"), label=f"mean of {smooth}")
-    ax.set(xlabel="step", ylabel="denoising MSE", yscale="log", title="pretraining loss")
+    positive = len(losses) > 0 and min(losses) > 0
+    ax.set(xlabel="step", ylabel="training loss", yscale="log" if positive else "linear", title="training loss")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)

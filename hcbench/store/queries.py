@@ -15,11 +15,12 @@ from hcbench.store.database import RunStore
 # --- requests ------------------------------------------------------------------------------------------------
 
 
-def request_inputs(store: RunStore, iteration: int) -> dict[int, list[int]]:
-    """Input song ids of each request of ``iteration``, in order."""
+def request_inputs(store: RunStore, iteration: int | None) -> dict[int, list[int]]:
+    """Input song ids of each request of ``iteration`` (None: of every iteration), in order."""
     inputs: dict[int, list[int]] = {}
+    which = "r.iteration = ?" if iteration is not None else "? IS NULL"
     for row in store.rows("SELECT ri.request_id, ri.song_id FROM request_inputs ri JOIN requests r "
-                          "ON r.id = ri.request_id WHERE r.iteration = ? ORDER BY ri.request_id, ri.position",
+                          f"ON r.id = ri.request_id WHERE {which} ORDER BY ri.request_id, ri.position",
                           (iteration,)):
         inputs.setdefault(row["request_id"], []).append(row["song_id"])
     return inputs

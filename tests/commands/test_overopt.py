@@ -36,3 +36,24 @@ def test_overopt_scores_every_candidate_and_picks_among_the_first_n(tmp_path):
     assert [r["truth"]["mean"] for r in rows] == pytest.approx(truth[np.arange(3)[:, None], chosen].mean(axis=0))
     assert len(list((tmp_path / "overopt" / "songs").glob("*.wav"))) == 12
     assert rows == overopt(tmp_path, requests=3, candidates=4, ns=[1, 2, 4])  # same run and seed: same numbers
+
+
+@pytest.mark.slow
+def test_overopt_trained_judges_the_same_fresh_requests_at_every_stage_of_training(tmp_path):
+    from hcbench.commands.overopt import overopt_trained
+    from hcbench.compare.trained_overopt import TrainSchedule
+
+    finished_run(tmp_path, "best_of_n").close()
+    schedule = TrainSchedule(optimiser="rwr", epochs=2, eval_every=1, samples_per_request=2, steps_per_epoch=2,
+                             batch_size=2, learning_rate=1e-3)
+    rows = overopt_trained(tmp_path, requests=3, schedule=schedule)
+    assert [r["step"] for r in rows] == [0, 2, 4] and all(r["requests"] == 3 for r in rows)
+    folder = tmp_path / "overopt_rwr"
+    assert sorted(p.name for p in (folder / "songs").iterdir()) == ["step0000", "step0002", "step0004"]
+    assert all(len(list((folder / "songs" / s).glob("*.wav"))) == 3 for s in ("step0000", "step0004"))
+    lines = [json.loads(line) for line in (folder / "overopt.jsonl").read_text().splitlines()]
+    truth = np.array([line["truth"] for line in lines if line["kind"] == "request"])
+    assert truth.shape == (3, 3) and np.isfinite(truth).all()
+    assert [r["truth"]["mean"] for r in rows] == pytest.approx(truth.mean(axis=0))
+    assert [line["epoch"] for line in lines if line["kind"] == "epoch"] == [1, 2]
+    assert rows == overopt_trained(tmp_path, requests=3, schedule=schedule)  # resumed from its checkpoints

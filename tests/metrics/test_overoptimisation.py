@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hcbench.metrics.overoptimisation import N_VALUES, beyond_noise, curve, over_optimised, picks
+from hcbench.metrics.overoptimisation import (N_VALUES, below_start, beyond_noise, curve, over_optimised, picks,
+                                              stage_key, stage_rows)
 from hcbench.report.overopt_report import overopt_table, verdict, write_overopt
 
 
@@ -64,3 +65,18 @@ def test_a_fall_is_beyond_noise_only_where_its_paired_interval_lies_below_zero()
     rows = curve(proxy, mixed, [1, 2, 4], resamples=200)
     assert over_optimised(rows) == [(2, 4)] and not beyond_noise(rows[2])
     assert "within noise" in verdict(rows) and "no over-optimisation is shown" in verdict(rows)
+
+
+def test_a_stage_above_the_start_in_proxy_and_below_it_in_truth_is_over_optimisation_beyond_noise(tmp_path):
+    rng = np.random.default_rng(1)
+    proxy = np.tile([0.0, 0.5, 1.0], (40, 1)) + rng.normal(0, 0.01, (40, 3))  # optimised harder at each stage
+    truth = np.tile([0.5, 0.52, 0.4], (40, 1)) + rng.normal(0, 0.01, (40, 3))  # up a little, then below the start
+    rows = stage_rows(proxy, truth, [0, 20, 40], resamples=200, key="step")
+    assert [r["step"] for r in rows] == [0, 20, 40] and stage_key(rows) == "step"
+    assert below_start(rows) == [rows[2]]
+    assert verdict(rows).startswith("Over-optimisation beyond noise") and "step 40 (proxy +0.99" in verdict(rows)
+    assert overopt_table(rows).startswith("| step | proxy: reward-model score of the answer |")
+    assert below_start(stage_rows(proxy, np.tile([0.5, 0.52, 0.5], (40, 1)), [0, 20, 40], 200, key="step")) == []
+    written = write_overopt(tmp_path, rows, [], "measured here")
+    assert (tmp_path / "overopt.jsonl").read_text().count('"kind": "step"') == 3
+    assert "# Over-optimisation: v0 trained against the reward model, against the truth" in written[0].read_text()
