@@ -48,9 +48,11 @@ def stage_rows(proxy: np.ndarray, truth: np.ndarray, stages: list[int], resample
                key: str = "n") -> list[dict]:
     """Per stage (a column of ``proxy`` and ``truth``, both (requests, stages): one answer per request at each
     stage, e.g. best of n's pick or a policy after s steps): the mean proxy and truth, and the truth's paired
-    change from the first stage and from the one before, each with a 95% bootstrap interval over requests."""
+    change from the first stage and from the one before, each with a 95% bootstrap interval over requests;
+    the ``*_family`` changes repeat the proxy's and truth's at ``family_level``, 95% over all the stages after
+    the first (Bonferroni), for the verdicts ``below_start`` and ``beyond_noise``."""
     proxy, truth = np.asarray(proxy, np.float64), np.asarray(truth, np.float64)
-    family = 1 - 0.05 / max(len(stages) - 1, 1)  # Bonferroni over the stages after the first (each compared twice)
+    family = 1 - 0.05 / max(len(stages) - 1, 1)  # Bonferroni over the stages after the first
     return [{key: int(x), "requests": len(proxy), "family_level": family,
              "proxy_vs_first_family": mean_with_ci(proxy[:, i] - proxy[:, 0], None, resamples, seed, family),
              "truth_vs_first_family": mean_with_ci(truth[:, i] - truth[:, 0], None, resamples, seed, family),

@@ -19,6 +19,8 @@ from hcbench.report.compare_plot import PNG_METADATA  # noqa: E402
 from hcbench.report.formatting import change_text, ci_text, markdown_table  # noqa: E402
 
 OUTPUTS = ("overopt.md", "overopt.jsonl", "overopt.png")
+
+
 class Stages(NamedTuple):
     """How the proxy was optimised harder, in words: by n (best of n) or by a policy's optimiser steps."""
 
