@@ -25,25 +25,27 @@ log = logging.getLogger(__name__)
 
 # (store, iterations, min_gap) -> (winner song ids, loser song ids): where DPO's preferences come from
 PairSource = Callable[[RunStore, range | list[int], float], tuple[np.ndarray, np.ndarray]]
+# (store, trainer settings, base clips) -> (images, weights, what they are): what eq. 2 learns from
+WeightedData = Callable[[RunStore, FinetuneConfig, np.ndarray | None], tuple[np.ndarray, list[float], str]]
 
 
 def finetune_next_version(store: RunStore, iteration: int, versions: Versions, cfg: FinetuneConfig,
                           strength: float, pairs: PairSource = same_input_pairs,
-                          base_images: np.ndarray | None = None) -> dict:
+                          base_images: np.ndarray | None = None, data: WeightedData | None = None) -> dict:
     """Train v(iteration+1) from v(iteration); resumable through its checkpoint folder.
 
     ``strength`` is the loop's: with ``cfg.generation_timesteps`` only the timesteps a
     generation at that strength visits are trained, where a change can reach the songs.
-    The weighted loss learns from D as the store holds it, plus ``cfg.pretraining_mix`` times
-    as many of ``base_images`` (the base model's training clips) at full weight; DPO learns from
-    ``pairs``, which a control or the oracle replaces.
+    The weighted loss learns from ``data`` (by default ``training_set_data``: D plus, with
+    ``cfg.pretraining_mix``, some of ``base_images``, the base model's training clips); DPO learns
+    from ``pairs``. A control or the oracle replaces either.
     """
     new = iteration + 1
     train_size = queries.training_set_size(store)
     generator = copy.deepcopy(versions.generator(iteration))
     trainer = round_trainer(cfg, generator, strength, new)
     train = (functools.partial(_train_dpo, pairs=pairs) if cfg.objective == "dpo"
-             else functools.partial(_train_weighted, base_images=base_images))
+             else functools.partial(_train_weighted, base_images=base_images, data=data))
     summary = train(store, iteration, generator, trainer, versions.folder(new) / "train", new)
     model_dir = save_generator(generator.eval_mode(), versions.folder(new) / "model")
     versions.register(new, model_dir, train_size, iteration)
@@ -60,17 +62,27 @@ def round_trainer(cfg: FinetuneConfig, generator: Generator, strength: float, ne
 
 
 def _train_weighted(store: RunStore, iteration: int, generator: Generator, cfg: FinetuneConfig, out, new: int,
-                    base_images: np.ndarray | None = None) -> dict:
+                    base_images: np.ndarray | None = None, data: WeightedData | None = None) -> dict:
+    images, weights, what = (data or training_set_data)(store, cfg, base_images)
+    if len(images) == 0:
+        return _unchanged(iteration, new, f"there is nothing to learn ({what})")
+    return pretrain(generator, images, cfg, out, weights=weights, description=f"fine-tuning v{new} on {what}")
+
+
+def training_set_data(store: RunStore, cfg: FinetuneConfig,
+                      base_images: np.ndarray | None) -> tuple[np.ndarray, list[float], str]:
+    """D as the store holds it, each song weighted by its confidence c (eq. 2), then ``cfg.pretraining_mix``
+    times as many of the base model's training clips at full weight."""
     rows = queries.training_set(store)
     if not rows:
-        return _unchanged(iteration, new, "the training set is empty")
+        return np.zeros((0,), np.uint8), [], "an empty training set"
     images, weights = store.song_images([r["song_id"] for r in rows]), [r["confidence"] for r in rows]
-    description = f"fine-tuning v{new} on {len(rows)} songs"
+    what = f"{len(rows)} songs"
     if extra := round(cfg.pretraining_mix * len(rows)):
         clips = pretraining_clips(base_images, extra, cfg.seed)
         images, weights = np.concatenate([images, clips]), weights + [1.0] * len(clips)
-        description += f" + {len(clips)} base clips"
-    return pretrain(generator, images, cfg, out, weights=weights, description=description)
+        what += f" + {len(clips)} base clips"
+    return images, weights, what
 
 
 def pretraining_clips(base_images: np.ndarray | None, count: int, seed: int) -> np.ndarray:

@@ -53,20 +53,16 @@ def stage_rows(proxy: np.ndarray, truth: np.ndarray, stages: list[int], resample
     the first (Bonferroni), for the verdicts ``below_start`` and ``beyond_noise``."""
     proxy, truth = np.asarray(proxy, np.float64), np.asarray(truth, np.float64)
     family = 1 - 0.05 / max(len(stages) - 1, 1)  # Bonferroni over the stages after the first
-    return [{key: int(x), "requests": len(proxy), "family_level": family,
-             "proxy_vs_first_family": mean_with_ci(proxy[:, i] - proxy[:, 0], None, resamples, seed, family),
-             "truth_vs_first_family": mean_with_ci(truth[:, i] - truth[:, 0], None, resamples, seed, family),
-             "proxy_vs_previous_family": mean_with_ci(proxy[:, i] - proxy[:, max(i - 1, 0)], None, resamples, seed,
-                                                      family),
-             "truth_vs_previous_family": mean_with_ci(truth[:, i] - truth[:, max(i - 1, 0)], None, resamples, seed,
-                                                      family),
-             "proxy": mean_with_ci(proxy[:, i], None, resamples, seed),
-             "proxy_vs_first": mean_with_ci(proxy[:, i] - proxy[:, 0], None, resamples, seed),
-             "proxy_vs_previous": mean_with_ci(proxy[:, i] - proxy[:, max(i - 1, 0)], None, resamples, seed),
-             "truth": mean_with_ci(truth[:, i], None, resamples, seed),
-             "truth_vs_first": mean_with_ci(truth[:, i] - truth[:, 0], None, resamples, seed),
-             "truth_vs_previous": mean_with_ci(truth[:, i] - truth[:, max(i - 1, 0)], None, resamples, seed)}
-            for i, x in enumerate(stages)]
+
+    def series(name: str, values: np.ndarray, i: int) -> dict:
+        first, previous = values[:, i] - values[:, 0], values[:, i] - values[:, max(i - 1, 0)]
+        changes = {"first": first, "previous": previous}
+        return ({name: mean_with_ci(values[:, i], None, resamples, seed)}
+                | {f"{name}_vs_{k}": mean_with_ci(v, None, resamples, seed) for k, v in changes.items()}
+                | {f"{name}_vs_{k}_family": mean_with_ci(v, None, resamples, seed, family) for k, v in changes.items()})
+
+    return [{key: int(x), "requests": len(proxy), "family_level": family} | series("proxy", proxy, i)
+            | series("truth", truth, i) for i, x in enumerate(stages)]
 
 
 def stage_key(rows: list[dict]) -> str:

@@ -24,10 +24,22 @@ def test_compare_experiments_name_known_methods_and_seeds(experiment):
     assert compared_methods(cfg) and list(cfg.compare.seeds) and cfg.compare.requests > 0
 
 
-@pytest.mark.parametrize("experiment", ["compare_smoke", "compare"])
-def test_the_compare_experiments_compare_every_method_there_is(experiment):
+def test_the_compare_experiments_compare_every_method_there_is():
+    """compare_smoke runs every method; on `small`, compare has the baselines and compare_eq2 eq. 2's controls."""
     methods = sorted(p.stem for p in (conf_dir() / "method").glob("*.yaml"))
-    assert sorted(compared_methods(_compare(f"experiment={experiment}"))) == methods
+    assert sorted(compared_methods(_compare("experiment=compare_smoke"))) == methods
+    on_small = [set(compared_methods(_compare(f"experiment={e}"))) for e in ("compare", "compare_eq2")]
+    assert sorted(set.union(*on_small)) == methods
+
+
+def test_compare_eq2_sets_eq2_against_its_controls_at_compares_size():
+    eq2, compare = _compare("experiment=compare_eq2"), _compare("experiment=compare")
+    assert compared_methods(eq2) == ["paper", "random_selection_eq2", "corpus_clips", "paper_dpo"]
+    assert eq2.loop == compare.loop and eq2.budget == compare.budget and eq2.model == compare.model
+    for method in ("paper", "random_selection_eq2", "corpus_clips"):
+        run = run_config([], Combination(method, 0, "runs/x"))
+        assert run.finetune.objective == "weighted", method
+    assert run_config([], Combination("random_selection_eq2", 0, "r")).method._target_.endswith("RandomSelection")
 
 
 @pytest.mark.parametrize("experiment", ["compare_smoke", "compare"])

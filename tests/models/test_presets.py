@@ -3,10 +3,11 @@ import re
 
 import numpy as np
 import pytest
+import torch
 
 from hcbench.models.model_dir import PRESETS_DIR, load_generator
 
-PRESETS = ("tiny", "small")
+PRESETS = ("tiny", "small", "medium")
 
 
 def _card_distances(name: str) -> dict[str, float]:
@@ -15,9 +16,15 @@ def _card_distances(name: str) -> dict[str, float]:
     return {key.split(" (")[0].strip(): float(value) for key, value in rows.items() if "corpus" in key or "model" in key or "untrained" in key}
 
 
-def test_shipped_weights_total_at_most_20_mb():
+def test_shipped_weights_total_at_most_30_mb():
+    """Every preset ships inside the package; `medium` keeps its weights in float16 to stay within this."""
     total = sum(p.stat().st_size for p in PRESETS_DIR.rglob("*") if p.is_file())
-    assert total <= 20 * 2**20, f"{total / 2**20:.1f} MB shipped"
+    assert total <= 30 * 2**20, f"{total / 2**20:.1f} MB shipped"
+
+
+def test_float16_stored_weights_load_as_float32():
+    generator = load_generator("medium", steps=4)
+    assert {p.dtype for p in generator.unet.parameters()} == {torch.float32}
 
 
 @pytest.mark.parametrize("name", PRESETS)
