@@ -8,6 +8,7 @@ seed's ranking by true utility and Kendall's tau between the seeds' rankings.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -18,6 +19,8 @@ from scipy.stats import kendalltau
 from hcbench.metrics.loop_metrics import compute_metrics
 from hcbench.metrics.version_steps import paired_change, requests_by_key
 from hcbench.store import RunStore, StoreError, queries
+
+log = logging.getLogger(__name__)
 
 UPPER_BOUND = "oracle"  # labels from the truth: an upper bound, marked as such wherever it appears
 
@@ -44,6 +47,10 @@ def compare_metrics(compare_dir: Path) -> CompareMetrics:
     result = CompareMetrics()
     for folder in evaluation_stores(compare_dir):
         store = RunStore(folder, create=False)
+        if not store.stage_done(0, "done"):  # stopped mid-way, or still running in another process
+            log.warning("%s: this evaluation is unfinished and left out; rerun hcbench compare to finish it", folder)
+            store.close()
+            continue
         rows = seed_rows(store, Path(compare_dir))
         record = store.get_meta("evaluation")
         result.reference, result.experiment = record["reference"], record["config"]["experiment_name"]
@@ -52,6 +59,9 @@ def compare_metrics(compare_dir: Path) -> CompareMetrics:
         utility = {r["method"]: r["utility"]["mean"] for r in rows}
         result.rankings.append({"seed": rows[0]["seed"], "order": order, "utility": [utility[m] for m in order]})
         store.close()
+    if not result.rows:
+        raise StoreError(f"{compare_dir}: no evaluation is finished yet; rerun hcbench compare experiment=NAME "
+                         "with the same compare_dir to finish them")
     result.taus = kendall_taus(result.rows)
     return result
 

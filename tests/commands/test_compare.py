@@ -1,6 +1,7 @@
 """hcbench compare end to end on the tiny model: runs, the shared evaluation, resuming, rebuilding."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -15,7 +16,7 @@ from hcbench.compare.evaluation import evaluation_dir
 from hcbench.errors import ConfigError
 from hcbench.paths import conf_dir
 from hcbench.report.compare_build import OUTPUTS, rebuild_compare
-from hcbench.store import RunStore
+from hcbench.store import RunStore, StoreError
 from tests.loop.conftest import FAST
 
 SMALL = ["experiment=compare_smoke", *FAST[1:], "loop.versions=2", "compare.requests=6",
@@ -87,6 +88,22 @@ def test_rebuilding_gives_byte_identical_outputs(compared):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert {name: (compare_dir / name).read_bytes() for name in OUTPUTS} == written
+
+
+@pytest.mark.slow
+def test_an_unfinished_evaluation_is_left_out_of_the_table_and_alone_refused(compared, tmp_path):
+    """A compare stopped mid-evaluation (or one seed's still running beside another) rebuilds the finished seeds."""
+    compare_dir = tmp_path / "compare"
+    shutil.copytree(compared[0], compare_dir)
+    shutil.copytree(evaluation_dir(compare_dir, 0), evaluation_dir(compare_dir, 1))
+    unfinished = RunStore(evaluation_dir(compare_dir, 1), create=False)
+    with unfinished.transaction() as db:
+        db.execute("DELETE FROM stages WHERE stage = 'done'")
+    unfinished.close()
+    assert {row["seed"] for row in rebuild_compare(compare_dir, 0.01).rows} == {0}
+    shutil.rmtree(evaluation_dir(compare_dir, 0))
+    with pytest.raises(StoreError, match="no evaluation is finished yet; rerun hcbench compare"):
+        rebuild_compare(compare_dir, 0.01)
 
 
 @pytest.mark.slow

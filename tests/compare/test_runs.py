@@ -35,7 +35,8 @@ def test_the_compare_experiments_compare_every_method_there_is():
 def test_compare_eq2_sets_eq2_against_its_controls_at_compares_size():
     eq2, compare = _compare("experiment=compare_eq2"), _compare("experiment=compare")
     assert compared_methods(eq2) == ["paper", "random_selection_eq2", "corpus_clips", "paper_dpo"]
-    assert eq2.loop == compare.loop and eq2.budget == compare.budget and eq2.model == compare.model
+    assert eq2.budget == compare.budget and eq2.model == compare.model and eq2.loop.requests == compare.loop.requests
+    assert eq2.loop.selection.top_k == 32 < eq2.loop.requests.per_iteration[0]  # selection has songs to leave out
     for method in ("paper", "random_selection_eq2", "corpus_clips"):
         run = run_config([], Combination(method, 0, "runs/x"))
         assert run.finetune.objective == "weighted", method
