@@ -31,6 +31,7 @@ HOMES = [  # (primary config, overrides, node): where each class conf/ builds ge
     ("run", NO_EXPERIMENT, "budget"),
     ("run", ("method=no_feedback",), "method"),  # the controls of baselines/ (their only setting: the run seed)
     ("run", ("method=random_selection",), "method"),
+    ("run", ("method=corpus_clips",), "method"),
     ("run", ("method=oracle",), "method"),
     ("run", ("method=pairwise_dpo",), "method"),
     ("run", ("method=best_of_n",), "method"),
