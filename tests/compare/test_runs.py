@@ -37,10 +37,9 @@ def test_compare_eq2_sets_eq2_against_its_controls_at_compares_size():
     assert compared_methods(eq2) == ["paper", "random_selection_eq2", "corpus_clips", "paper_dpo"]
     assert eq2.budget == compare.budget and eq2.model == compare.model and eq2.loop.requests == compare.loop.requests
     assert eq2.loop.selection.top_k == 32 < eq2.loop.requests.per_iteration[0]  # selection has songs to leave out
-    for method in ("paper", "random_selection_eq2", "corpus_clips"):
-        run = run_config([], Combination(method, 0, "runs/x"))
-        assert run.finetune.objective == "weighted", method
-    assert run_config([], Combination("random_selection_eq2", 0, "r")).method._target_.endswith("RandomSelection")
+    runs = {m: run_config([], Combination(m, 0, "runs/x")) for m in ("paper", "random_selection_eq2", "corpus_clips")}
+    assert {m: run.finetune.objective for m, run in runs.items()} == dict.fromkeys(runs, "weighted")
+    assert runs["random_selection_eq2"].method._target_.endswith("RandomSelection")
 
 
 @pytest.mark.parametrize("experiment", ["compare_smoke", "compare"])
